@@ -1,0 +1,45 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform, ServiceExposure } from "../platform";
+
+export interface ExistingPlatformArgs {
+  /** Path to a kubeconfig file. @default the provider's loading rules ($KUBECONFIG, then ~/.kube/config) */
+  readonly kubeconfigPath?: string;
+  /** The kubeconfig context to use. Required: a changed current-context must not redirect a stack. */
+  readonly context: string;
+  /** @default "NodePort" (kind and kubeadm clusters have no load-balancer controller) */
+  readonly serviceType?: "NodePort" | "LoadBalancer";
+  /** @default "standard" (what kind and minikube ship) */
+  readonly storageClassName?: string;
+}
+
+/**
+ * A cluster you already have: kind, minikube, kubeadm, kops. Creates only the Kubernetes
+ * provider; the cluster's lifecycle is not this stack's.
+ */
+export class ExistingPlatform extends pulumi.ComponentResource implements Platform {
+  readonly clusterName: string;
+  readonly provider: k8s.Provider;
+  readonly kubeconfig = undefined;
+  readonly storageClassName: string;
+  readonly exposure: ServiceExposure;
+  readonly managedControlPlane = false;
+
+  constructor(name: string, args: ExistingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:existing:ExistingPlatform", name, {}, opts);
+    this.clusterName = args.context;
+    this.storageClassName = args.storageClassName ?? "standard";
+    this.exposure = args.serviceType === "LoadBalancer" ? { type: "LoadBalancer", annotations: {} } : { type: "NodePort" };
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: args.kubeconfigPath,
+        context: args.context,
+        // The context names the cluster; the file path may move without meaning another cluster.
+        clusterIdentifier: `existing/${args.context}`,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName, serviceType: this.exposure.type });
+  }
+}

@@ -1,0 +1,25 @@
+// The one place where the cloud is chosen: settings.platform is a discriminated union on `cloud`.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { Settings } from "../stacks/settings";
+import { ExistingPlatform } from "./existing";
+import type { Platform } from "./platform";
+
+export function createPlatform(settings: Settings): Platform {
+  const p = settings.platform;
+  switch (p.cloud) {
+    case "existing":
+      return new ExistingPlatform(settings.stack, {
+        kubeconfigPath: p.kubeconfig,
+        context: p.context,
+        serviceType: p.serviceType,
+        storageClassName: p.storageClass,
+      });
+    case "aws":
+    case "gcp":
+      throw new pulumi.RunError(
+        `Stack '${settings.stack}': its config is valid, but the ${p.cloud === "aws" ? "EKS" : "GKE"} platform is not implemented yet ` +
+          `(cloud: ${p.cloud}). Use a stack with cloud: existing (e.g. 'local') meanwhile.`,
+      );
+  }
+}

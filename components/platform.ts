@@ -1,0 +1,38 @@
+// The one interface every cluster implementation returns. Workloads (voting app, monitoring)
+// depend on this and nothing cloud-specific: what differs per cloud is a value here.
+
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** How a Service that must be reached from outside the cluster is exposed. */
+export type ServiceExposure =
+  | {
+      readonly type: "LoadBalancer";
+      /** Annotations the cloud's load-balancer controller reads (e.g. NLB settings on EKS). */
+      readonly annotations: Readonly<Record<string, string>>;
+    }
+  | { readonly type: "NodePort" };
+
+export interface Platform {
+  /** Cluster name, also used in resource names and dashboards. */
+  readonly clusterName: pulumi.Input<string>;
+  /**
+   * Provider for everything deployed onto the cluster. Always built with a stable
+   * `clusterIdentifier`, so that a refreshed kubeconfig (new token, new endpoint format) updates
+   * the provider in place instead of replacing it and every object deployed through it.
+   */
+  readonly provider: k8s.Provider;
+  /**
+   * The kubeconfig, as a secret. `undefined` for an existing cluster: that kubeconfig is the
+   * user's, and copying credentials into Pulumi state would only add a place to leak them.
+   */
+  readonly kubeconfig: pulumi.Output<string> | undefined;
+  /** StorageClass for PersistentVolumeClaims (an Output where the platform creates it). */
+  readonly storageClassName: pulumi.Input<string>;
+  readonly exposure: ServiceExposure;
+  /**
+   * True on EKS/GKE: the control plane (controller-manager, scheduler, etcd) is not scrapeable,
+   * so monitoring must not scrape or alert on it.
+   */
+  readonly managedControlPlane: boolean;
+}

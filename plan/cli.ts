@@ -1,0 +1,60 @@
+// npm run plan -- <stack> [--json]
+// Evaluates Pulumi.<stack>.yaml offline (mock runtime, real program, real policy pack).
+// Exit codes: 0 planned; 1 invalid config, unknown stack, not-implemented platform, or a
+// mandatory policy violation; 2 a bug in the program or the harness (with its stack trace).
+
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PlanConfigError, PlanRunError, evaluateStack } from "./evaluate";
+import { renderPlan } from "./render";
+import { StackFileError, shippedStacks } from "./stackfile";
+
+const root = path.resolve(__dirname, "..");
+const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>]\n  stacks: ${shippedStacks(root).join(", ")}`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: flags, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { json: { type: "boolean" }, "config-file": { type: "string" } },
+  });
+  const json = flags.json === true;
+  const configFile = typeof flags["config-file"] === "string" ? path.resolve(flags["config-file"]) : undefined;
+  const unknownFlags = Object.keys(flags).filter((f) => f !== "json" && f !== "config-file");
+  if (positionals.length !== 1 || unknownFlags.length > 0) {
+    process.stderr.write(`${usage}\n`);
+    return 1;
+  }
+  const stack = positionals[0]!;
+  try {
+    const doc = await evaluateStack(root, stack, configFile);
+    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderPlan(doc)}\n`);
+    const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+    if (mandatory.length > 0) {
+      process.stderr.write(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"}: this stack would not deploy.\n`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof PlanConfigError) {
+      process.stderr.write(`Stack '${stack}' has ${err.problems.length} configuration problem${err.problems.length === 1 ? "" : "s"} (${configFile ? path.relative(process.cwd(), configFile) : `Pulumi.${stack}.yaml`}):\n`);
+      for (const p of err.problems) process.stderr.write(`  - ${p}\n`);
+      return 1;
+    }
+    if (err instanceof PlanRunError || err instanceof StackFileError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`offline plan failed (a bug, not a config problem):\n${(err as Error).stack ?? String(err)}\n`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,25 @@
+// The policies, as plain data and functions. index.ts only wraps them in a PolicyPack (which
+// starts a gRPC server); tests and `npm run plan` import this array directly.
+
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+export const PACK_NAME = "voting-platform";
+
+/**
+ * A Kubernetes provider without `clusterIdentifier` is replaced whenever its kubeconfig text
+ * changes (a rotated token, a new endpoint format), and everything deployed through it with it.
+ */
+export const kubernetesProviderClusterIdentifier: ResourceValidationPolicy = {
+  name: "kubernetes-provider-cluster-identifier",
+  description: "Kubernetes providers set a stable clusterIdentifier, so a changed kubeconfig does not replace every object deployed through them.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== "pulumi:providers:kubernetes") return;
+    const id: unknown = args.props["clusterIdentifier"];
+    if (typeof id !== "string" || id.trim() === "") {
+      reportViolation("Set clusterIdentifier on this Kubernetes provider (e.g. the cluster's name or ARN).");
+    }
+  },
+};
+
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [kubernetesProviderClusterIdentifier];

@@ -1,0 +1,71 @@
+// The one dated data file for figures that come from outside: machine shapes and list prices.
+// Cost, capacity and validation all read from here, so an update happens in one place.
+//
+// Prices: on-demand list prices, USD per hour, us-east-1 (AWS) and us-central1 (GCP), as of 2026-11.
+// Shapes: vCPU and memory as sold; `maxPods` is the EKS limit with the VPC CNI without prefix
+// delegation ((ENIs × (IPs per ENI − 1)) + 2), from amazon-eks-ami's eni-max-pods.txt.
+
+export const CATALOG_DATE = "2026-11-01";
+export const CATALOG_REGIONS = { aws: "us-east-1", gcp: "us-central1" } as const;
+
+export interface MachineType {
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Pods per node; for GKE the default of 110 with a /24 per node. */
+  readonly maxPods: number;
+  /** On-demand USD per hour. */
+  readonly hourlyUsd: number;
+  readonly arch: "amd64" | "arm64";
+}
+
+/**
+ * EC2 instance types this program accepts for node groups. An allow-list on purpose: every type
+ * here has a price for the cost estimate and a pod limit for the capacity check. arm64 (Graviton)
+ * types need every image to publish an arm64 variant; the presets use amd64 only.
+ */
+export const AWS_INSTANCE_TYPES = {
+  "t3.medium": { vcpu: 2, memoryGiB: 4, maxPods: 17, hourlyUsd: 0.0416, arch: "amd64" },
+  "t3.large": { vcpu: 2, memoryGiB: 8, maxPods: 35, hourlyUsd: 0.0832, arch: "amd64" },
+  "t3.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, hourlyUsd: 0.1664, arch: "amd64" },
+  "t3a.medium": { vcpu: 2, memoryGiB: 4, maxPods: 17, hourlyUsd: 0.0376, arch: "amd64" },
+  "t3a.large": { vcpu: 2, memoryGiB: 8, maxPods: 35, hourlyUsd: 0.0752, arch: "amd64" },
+  "t4g.medium": { vcpu: 2, memoryGiB: 4, maxPods: 17, hourlyUsd: 0.0336, arch: "arm64" },
+  "m6i.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, hourlyUsd: 0.096, arch: "amd64" },
+  "m7i.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, hourlyUsd: 0.1008, arch: "amd64" },
+  "m7i.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, hourlyUsd: 0.2016, arch: "amd64" },
+} as const satisfies Record<string, MachineType>;
+
+/** GCE machine types accepted for GKE node pools (spot is about 70% cheaper: see SPOT_DISCOUNT). */
+export const GCP_MACHINE_TYPES = {
+  "e2-medium": { vcpu: 2, memoryGiB: 4, maxPods: 110, hourlyUsd: 0.03351, arch: "amd64" },
+  "e2-standard-2": { vcpu: 2, memoryGiB: 8, maxPods: 110, hourlyUsd: 0.06701, arch: "amd64" },
+  "e2-standard-4": { vcpu: 4, memoryGiB: 16, maxPods: 110, hourlyUsd: 0.13402, arch: "amd64" },
+} as const satisfies Record<string, MachineType>;
+
+export type AwsInstanceType = keyof typeof AWS_INSTANCE_TYPES;
+export type GcpMachineType = keyof typeof GCP_MACHINE_TYPES;
+
+/** AWS regions with EKS that this program has been reviewed for (prices above are us-east-1). */
+export const AWS_REGIONS = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
+  "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+  "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "sa-east-1",
+] as const;
+
+/** GCP regions reviewed for GKE (prices above are us-central1). */
+export const GCP_REGIONS = [
+  "us-central1", "us-east1", "us-east4", "us-west1", "us-west2",
+  "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-north1",
+  "asia-east1", "asia-northeast1", "asia-southeast1", "australia-southeast1", "southamerica-east1",
+] as const;
+
+/**
+ * Kubernetes minor versions accepted for managed clusters. 1.35 reached EKS on 2026-01-28 with
+ * standard support to 2027-03-27; 1.34's ends on 2026-12-02, after which EKS bills extended
+ * support, so it is not offered for new EKS/GKE stacks. Add a minor here once it is verified
+ * on both EKS and GKE's release channels.
+ */
+export const MANAGED_KUBERNETES_VERSIONS = ["1.35"] as const;
+/** An existing cluster (kind, minikube, kubeadm) may be older; the version picks the schemas to validate against. */
+export const EXISTING_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"] as const;
+export const DEFAULT_KUBERNETES_VERSION = "1.35";

@@ -1,0 +1,135 @@
+// Size presets and environment defaults: data, not code. Settings fall back to these when a
+// stack file leaves a key at its neutral default (see stacks/schema.ts).
+
+import type { AwsInstanceType, GcpMachineType } from "./catalog";
+
+export const SIZES = ["small", "medium", "large"] as const;
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export const CLOUDS = ["aws", "gcp", "existing"] as const;
+
+export type Size = (typeof SIZES)[number];
+export type Environment = (typeof ENVIRONMENTS)[number];
+export type Cloud = (typeof CLOUDS)[number];
+export type CapacityType = "on-demand" | "spot";
+
+export interface SizePreset {
+  readonly aws: { readonly instanceTypes: readonly AwsInstanceType[] };
+  readonly gcp: { readonly machineTypes: readonly GcpMachineType[] };
+  /** Node counts; on a regional GKE cluster these are per zone. */
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
+  readonly prometheus: { readonly retentionDays: number; readonly storageGb: number };
+  readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
+}
+
+// small fits the voting app, the monitoring stack (~0.4 vCPU, 2.1 GiB requested) and the system
+// add-ons on two 2-vCPU/4-GiB nodes (t3.medium: 17 pods each). GKE's own system pods are heavier,
+// so small uses e2-standard-2 (8 GiB) there.
+export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
+  small: {
+    aws: { instanceTypes: ["t3.medium"] },
+    gcp: { machineTypes: ["e2-standard-2"] },
+    minNodes: 2,
+    maxNodes: 4,
+    diskSizeGb: 20,
+    replicas: { vote: 1, result: 1, worker: 1 },
+    prometheus: { retentionDays: 3, storageGb: 10 },
+    grafana: { persistence: false, storageGb: 1 },
+  },
+  medium: {
+    aws: { instanceTypes: ["t3.large"] },
+    gcp: { machineTypes: ["e2-standard-4"] },
+    minNodes: 2,
+    maxNodes: 6,
+    diskSizeGb: 30,
+    replicas: { vote: 2, result: 2, worker: 1 },
+    prometheus: { retentionDays: 7, storageGb: 20 },
+    grafana: { persistence: true, storageGb: 2 },
+  },
+  large: {
+    aws: { instanceTypes: ["m7i.large"] },
+    gcp: { machineTypes: ["e2-standard-4"] },
+    minNodes: 3,
+    maxNodes: 9,
+    diskSizeGb: 50,
+    replicas: { vote: 3, result: 2, worker: 2 },
+    prometheus: { retentionDays: 15, storageGb: 50 },
+    grafana: { persistence: true, storageGb: 5 },
+  },
+};
+
+export type ControlPlaneLog = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+export interface EnvironmentDefaults {
+  readonly capacityType: CapacityType;
+  /** AWS: one NAT gateway for the VPC, or one per AZ (survives the loss of an AZ). */
+  readonly natGateways: "single" | "one-per-az";
+  /** AZs when awsAvailabilityZones is empty. */
+  readonly availabilityZoneCount: number;
+  readonly deletionProtection: boolean;
+  readonly controlPlaneLogs: readonly ControlPlaneLog[];
+  /** GCP: regional control plane and nodes in three zones, or one zone (free-tier credit). */
+  readonly regionalCluster: boolean;
+  /** GCP: Cloud KMS envelope encryption of Secrets (AWS always encrypts: a KMS key is $1/month). */
+  readonly gcpSecretsEncryption: boolean;
+  /** Keep data when the stack or a pod is deleted: Retain PVs, protect the database. */
+  readonly retainData: boolean;
+  /** Stateless workloads get at least this many replicas. */
+  readonly minReplicas: number;
+  readonly requireOwner: boolean;
+}
+
+export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefaults>> = {
+  dev: {
+    capacityType: "spot",
+    natGateways: "single",
+    availabilityZoneCount: 2,
+    deletionProtection: false,
+    controlPlaneLogs: ["audit", "authenticator"],
+    regionalCluster: false,
+    gcpSecretsEncryption: false,
+    retainData: false,
+    minReplicas: 1,
+    requireOwner: false,
+  },
+  staging: {
+    capacityType: "on-demand",
+    natGateways: "single",
+    availabilityZoneCount: 2,
+    deletionProtection: false,
+    controlPlaneLogs: ["api", "audit", "authenticator"],
+    regionalCluster: false,
+    gcpSecretsEncryption: false,
+    retainData: false,
+    minReplicas: 1,
+    requireOwner: true,
+  },
+  prod: {
+    capacityType: "on-demand",
+    natGateways: "one-per-az",
+    availabilityZoneCount: 3,
+    deletionProtection: true,
+    controlPlaneLogs: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    regionalCluster: true,
+    gcpSecretsEncryption: true,
+    retainData: true,
+    minReplicas: 2,
+    requireOwner: true,
+  },
+};
+
+// Images pinned by digest. The voting-app images publish only moving tags (latest, before, after),
+// so a tag alone would change under a running stack. These digests are the multi-arch index
+// digests that `latest` / the named tags resolved to when recorded (containerd "Image ID",
+// 2025-09); update them deliberately, together, after testing.
+export const DEFAULT_IMAGES = {
+  vote: "docker.io/dockersamples/examplevotingapp_vote@sha256:7102d3b952ec84e3541ee12e7217e320c52aed60b13501c3158f46376a907466",
+  result: "docker.io/dockersamples/examplevotingapp_result@sha256:06c50992ab258e1d83406784040842bb920f6938eabac19261e7ec634f878935",
+  worker: "docker.io/dockersamples/examplevotingapp_worker@sha256:c8a8571065479c12567e8e440836e543d185c678cd4781a32b100f71e8f39c86",
+  redis: "docker.io/library/redis:alpine@sha256:987c376c727652f99625c7d205a1cba3cb2c53b92b0b62aade2bd48ee1593232",
+  postgres: "docker.io/library/postgres:15-alpine@sha256:dfcf0459185089e88a43197975780f5a3078acd5ece84824a14c9d6fbbab02d0",
+} as const;
+
+export type AppImage = keyof typeof DEFAULT_IMAGES;

@@ -1,0 +1,105 @@
+// Every config key this program reads, in one table: its Pulumi type, default and meaning.
+// Pulumi.yaml's `config:` block and the README's config reference are checked against it by tests.
+//
+// Why flat keys: Pulumi's project config block can only declare string, integer, boolean and
+// array types, and once a project declares any key, every `voting-platform:` key a stack uses
+// must be declared. Why neutral defaults ("" / 0 / []): a declared key without a default is
+// mandatory in every stack, and many of our defaults depend on the size or environment, so the
+// neutral value means "take it from the size preset or environment defaults" (stacks/presets.ts).
+
+import { DEFAULT_KUBERNETES_VERSION } from "./catalog";
+
+export const PROJECT = "voting-platform";
+
+export type ConfigType = "string" | "integer" | "boolean" | "array";
+export type ConfigGroup = "core" | "aws" | "gcp" | "existing" | "nodes" | "app" | "monitoring";
+
+export interface ConfigKeySpec {
+  readonly type: ConfigType;
+  readonly group: ConfigGroup;
+  readonly description: string;
+  /** Absent: the key is required in every stack file. */
+  readonly default?: string | number | boolean | readonly string[];
+}
+
+export const CONFIG_KEYS = {
+  // core
+  cloud: { type: "string", group: "core", description: "Where the cluster comes from: aws (EKS), gcp (GKE) or existing (a kubeconfig)." },
+  environment: { type: "string", group: "core", description: "dev, staging or prod: picks NAT strategy, spot, deletion protection, replicas and policy levels." },
+  size: { type: "string", group: "core", description: "small, medium or large: node shapes and counts, replicas, Prometheus retention and storage." },
+  kubernetesVersion: { type: "string", group: "core", default: DEFAULT_KUBERNETES_VERSION, description: "Kubernetes minor version of the cluster (pinned; upgrades are deliberate)." },
+  owner: { type: "string", group: "core", default: "", description: "Owner tag/label on every resource; required in staging and prod." },
+  costCenter: { type: "string", group: "core", default: "", description: "Cost-center tag/label on every resource (empty: not set)." },
+  // aws
+  awsRegion: { type: "string", group: "aws", default: "", description: "AWS region (required when cloud is aws)." },
+  awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets; empty: the region's first 2 (3 in prod)." },
+  awsVpcCidr: { type: "string", group: "aws", default: "10.0.0.0/16", description: "VPC CIDR, /16 to /20; split into a public and a private subnet per AZ." },
+  awsAdminPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given cluster-admin through EKS access entries." },
+  awsPublicAccessCidrs: { type: "array", group: "aws", default: [], description: "CIDRs allowed to reach the public API endpoint; empty: public endpoint off (private only). Never 0.0.0.0/0 in prod." },
+  // gcp
+  gcpProject: { type: "string", group: "gcp", default: "", description: "GCP project ID (required when cloud is gcp)." },
+  gcpRegion: { type: "string", group: "gcp", default: "", description: "GCP region (required when cloud is gcp)." },
+  gcpZone: { type: "string", group: "gcp", default: "", description: "Zone of a zonal (non-prod) cluster, in gcpRegion; empty: <region>-b." },
+  gcpSubnetCidr: { type: "string", group: "gcp", default: "10.10.0.0/20", description: "Primary range of the node subnetwork." },
+  gcpPodsCidr: { type: "string", group: "gcp", default: "10.16.0.0/14", description: "Secondary range for pods (at least /21)." },
+  gcpServicesCidr: { type: "string", group: "gcp", default: "10.20.0.0/20", description: "Secondary range for Services (at least /24)." },
+  gcpMasterCidr: { type: "string", group: "gcp", default: "172.16.0.16/28", description: "The /28 of the private control-plane endpoint." },
+  gcpAuthorizedNetworks: { type: "array", group: "gcp", default: [], description: "CIDRs allowed to reach the control plane (master authorized networks). Never 0.0.0.0/0 in prod." },
+  // existing
+  kubeconfig: { type: "string", group: "existing", default: "", description: "Path to the kubeconfig of an existing cluster; empty: $KUBECONFIG or ~/.kube/config." },
+  kubeContext: { type: "string", group: "existing", default: "", description: "Context in that kubeconfig (required when cloud is existing)." },
+  existingServiceType: { type: "string", group: "existing", default: "NodePort", description: "How vote and result are exposed on an existing cluster: NodePort or LoadBalancer." },
+  existingStorageClass: { type: "string", group: "existing", default: "standard", description: "StorageClass for volumes on an existing cluster (kind and minikube ship 'standard')." },
+  // nodes
+  nodeInstanceTypes: { type: "array", group: "nodes", default: [], description: "Node machine types; empty: the size preset's." },
+  nodeMinCount: { type: "integer", group: "nodes", default: 0, description: "Minimum nodes (per zone on a regional GKE cluster); 0: the size preset's." },
+  nodeMaxCount: { type: "integer", group: "nodes", default: 0, description: "Maximum nodes the autoscaler may reach; 0: the size preset's." },
+  nodeDiskSizeGb: { type: "integer", group: "nodes", default: 0, description: "Node root disk in GB (20 to 500); 0: the size preset's." },
+  nodeCapacityType: { type: "string", group: "nodes", default: "", description: "on-demand or spot; empty: spot in dev, on-demand elsewhere." },
+  // app
+  voteOptionA: { type: "string", group: "app", default: "Cats", description: "First choice shown by vote (OPTION_A)." },
+  voteOptionB: { type: "string", group: "app", default: "Dogs", description: "Second choice shown by vote (OPTION_B)." },
+  voteImage: { type: "string", group: "app", default: "", description: "vote image; empty: the pinned digest in stacks/presets.ts." },
+  resultImage: { type: "string", group: "app", default: "", description: "result image; empty: the pinned digest." },
+  workerImage: { type: "string", group: "app", default: "", description: "worker image; empty: the pinned digest." },
+  redisImage: { type: "string", group: "app", default: "", description: "Redis image; empty: the pinned digest." },
+  postgresImage: { type: "string", group: "app", default: "", description: "Postgres image; empty: the pinned digest." },
+  // monitoring
+  monitoringEnabled: { type: "boolean", group: "monitoring", default: true, description: "Deploy kube-prometheus-stack and Grafana." },
+  prometheusRetentionDays: { type: "integer", group: "monitoring", default: 0, description: "Prometheus retention in days (1 to 90); 0: the size preset's." },
+  prometheusStorageGb: { type: "integer", group: "monitoring", default: 0, description: "Prometheus volume in GB (5 to 500); 0: the size preset's." },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export const configKeyNames = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+/** `voting-platform:<key>`, as written in stack files and error messages. */
+export function qualified(key: string): string {
+  return `${PROJECT}:${key}`;
+}
+
+/** The `config:` block Pulumi.yaml must carry, derived from the table. */
+export function projectConfigBlock(): Record<string, { type: ConfigType; description: string; default?: unknown; items?: { type: "string" } }> {
+  const block: Record<string, { type: ConfigType; description: string; default?: unknown; items?: { type: "string" } }> = {};
+  for (const name of configKeyNames) {
+    const spec: ConfigKeySpec = CONFIG_KEYS[name];
+    block[name] = {
+      type: spec.type,
+      description: spec.description,
+      ...(spec.type === "array" ? { items: { type: "string" as const } } : {}),
+      ...(spec.default === undefined ? {} : { default: spec.default }),
+    };
+  }
+  return block;
+}
+
+/** The README's config reference table, derived from the table. */
+export function configReferenceMarkdown(): string {
+  const rows = configKeyNames.map((name) => {
+    const spec: ConfigKeySpec = CONFIG_KEYS[name];
+    const def = spec.default === undefined ? "**required**" : `\`${JSON.stringify(spec.default)}\``;
+    return `| \`${name}\` | ${spec.group} | ${spec.type} | ${def} | ${spec.description} |`;
+  });
+  return ["| key (`voting-platform:`) | group | type | default | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}

@@ -1,0 +1,98 @@
+// The typed settings a stack resolves to. Components receive (parts of) these, never raw config.
+
+import type { AppImage, CapacityType, Cloud, ControlPlaneLog, Environment, Size } from "./presets";
+
+export interface AwsPlatformSettings {
+  readonly cloud: "aws";
+  readonly region: string;
+  /** Explicit AZs; empty means "the region's first `availabilityZoneCount`". */
+  readonly availabilityZones: readonly string[];
+  readonly availabilityZoneCount: number;
+  readonly vpcCidr: string;
+  readonly natGateways: "single" | "one-per-az";
+  readonly adminPrincipals: readonly string[];
+  /** Empty: the public API endpoint is off. */
+  readonly publicAccessCidrs: readonly string[];
+  readonly deletionProtection: boolean;
+  readonly controlPlaneLogs: readonly ControlPlaneLog[];
+}
+
+export interface GcpPlatformSettings {
+  readonly cloud: "gcp";
+  readonly project: string;
+  readonly region: string;
+  /** The cluster's zone when not regional; also the default node zone. */
+  readonly zone: string;
+  readonly regional: boolean;
+  readonly subnetCidr: string;
+  readonly podsCidr: string;
+  readonly servicesCidr: string;
+  readonly masterCidr: string;
+  readonly authorizedNetworks: readonly string[];
+  readonly deletionProtection: boolean;
+  readonly secretsEncryption: boolean;
+}
+
+export interface ExistingPlatformSettings {
+  readonly cloud: "existing";
+  /** Path to a kubeconfig; undefined: the Kubernetes provider's default ($KUBECONFIG, ~/.kube/config). */
+  readonly kubeconfig: string | undefined;
+  /** The kubeconfig context: explicit, so a changed current-context can't redirect the stack. */
+  readonly context: string;
+  readonly serviceType: "NodePort" | "LoadBalancer";
+  readonly storageClass: string;
+}
+
+export type PlatformSettings = AwsPlatformSettings | GcpPlatformSettings | ExistingPlatformSettings;
+
+export interface NodeSettings {
+  readonly instanceTypes: readonly string[];
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly diskSizeGb: number;
+  readonly capacityType: CapacityType;
+}
+
+export interface AppSettings {
+  readonly optionA: string;
+  readonly optionB: string;
+  readonly images: Readonly<Record<AppImage, string>>;
+  readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
+  /** Keep the database volume when the stack or the pod is deleted. */
+  readonly retainData: boolean;
+}
+
+export interface MonitoringSettings {
+  readonly enabled: boolean;
+  readonly retentionDays: number;
+  readonly storageGb: number;
+  readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
+}
+
+export interface Settings {
+  readonly project: string;
+  readonly stack: string;
+  readonly environment: Environment;
+  readonly size: Size;
+  readonly kubernetesVersion: string;
+  readonly platform: PlatformSettings;
+  readonly nodes: NodeSettings;
+  readonly app: AppSettings;
+  readonly monitoring: MonitoringSettings;
+  /** project, stack, environment, owner, cost-center: tags on AWS, labels on GCP and Kubernetes. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type { Cloud, Environment, Size };
+
+/** One problem with one key: the key, the value given and what is allowed. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const shown = p.value === undefined ? "(not set)" : JSON.stringify(p.value);
+  return `${p.key} = ${shown}: ${p.message}`;
+}
