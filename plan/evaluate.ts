@@ -8,7 +8,7 @@ import { PACK_NAME, policies } from "../policy/policies";
 import { ConfigError, loadSettings } from "../stacks/config";
 import { formatProblem } from "../stacks/settings";
 import { CALLS, STATES } from "./cloud-mocks";
-import { StrictMocks, recordRegistrations, sanitize } from "./mocks";
+import { StrictMocks, recordRegistrations, sanitize, settle } from "./mocks";
 import { evaluatePolicies, readPolicyConfig } from "./policy";
 import type { PlanDocument } from "./record";
 import { SECRET, readStackConfig } from "./stackfile";
@@ -23,16 +23,6 @@ export class PlanConfigError extends Error {
 export class PlanRunError extends Error {}
 
 let evaluated = false;
-
-async function settle(pending: () => number): Promise<void> {
-  // Registrations resolve through chains of promises; wait until nothing has been in flight
-  // for several turns of the event loop.
-  let quiet = 0;
-  while (quiet < 5) {
-    await new Promise((r) => setTimeout(r, 5));
-    quiet = pending() === 0 ? quiet + 1 : 0;
-  }
-}
 
 async function resolveOutput(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {

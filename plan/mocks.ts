@@ -118,3 +118,12 @@ export function recordRegistrations(): { records: ResourceRecord[]; pending: () 
   };
   return { records, pending: () => inFlight };
 }
+
+/** Waits until no registration has been in flight for several turns of the event loop. */
+export async function settle(pending: () => number): Promise<void> {
+  let quiet = 0;
+  while (quiet < 5) {
+    await new Promise((r) => setTimeout(r, 5));
+    quiet = pending() === 0 ? quiet + 1 : 0;
+  }
+}

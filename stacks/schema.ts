@@ -33,7 +33,7 @@ export const CONFIG_KEYS = {
   // aws
   awsRegion: { type: "string", group: "aws", default: "", description: "AWS region (required when cloud is aws)." },
   awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets; empty: the region's first 2 (3 in prod)." },
-  awsVpcCidr: { type: "string", group: "aws", default: "10.0.0.0/16", description: "VPC CIDR, /16 to /20; split into a public and a private subnet per AZ." },
+  awsVpcCidr: { type: "string", group: "aws", default: "10.0.0.0/16", description: "VPC CIDR, /16 to /24: private subnets (half the VPC) and public ones per AZ; each private subnet at least a /24." },
   awsAdminPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given cluster-admin through EKS access entries." },
   awsPublicAccessCidrs: { type: "array", group: "aws", default: [], description: "CIDRs allowed to reach the public API endpoint; empty: public endpoint off (private only). Never 0.0.0.0/0 in prod." },
   // gcp

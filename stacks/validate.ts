@@ -13,6 +13,7 @@ import {
   GCP_REGIONS,
   MANAGED_KUBERNETES_VERSIONS,
 } from "./catalog";
+import { awsSubnetLayout } from "./network";
 import { blockSize, formatCidr, isAligned, networkOf, overlaps, parseCidr, type Cidr } from "./cidr";
 import {
   CLOUDS,
@@ -178,6 +179,8 @@ export function validateSettings(raw: RawConfig): SettingsResult {
       const c = coerce(spec, text);
       if ("problem" in c) {
         report(key, shownValue(spec, text), c.problem);
+        // Later checks that read this key see its neutral default, not a wrongly typed value.
+        values[key] = spec.default;
         continue;
       }
       values[key] = c.value;
@@ -297,7 +300,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
   let platform: PlatformSettings | undefined;
   switch (v.cloud) {
     case "aws":
-      platform = checkAws(v, report, env, prod);
+      platform = checkAws(v, report, bad, env, prod);
       break;
     case "gcp":
       platform = checkGcp(v, report, env, prod);
@@ -409,7 +412,7 @@ function checkOpenToWorld(key: ConfigKey, cidrs: readonly string[], prod: boolea
   }
 }
 
-function checkAws(v: Typed, report: Report, env: (typeof ENVIRONMENT_DEFAULTS)[keyof typeof ENVIRONMENT_DEFAULTS], prod: boolean): PlatformSettings | undefined {
+function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, env: (typeof ENVIRONMENT_DEFAULTS)[keyof typeof ENVIRONMENT_DEFAULTS], prod: boolean): PlatformSettings | undefined {
   if (v.awsRegion === "") {
     report("awsRegion", `is required when cloud is aws: ${oneOf(AWS_REGIONS)}`);
   } else if (!(AWS_REGIONS as readonly string[]).includes(v.awsRegion)) {
@@ -422,12 +425,10 @@ function checkAws(v: Typed, report: Report, env: (typeof ENVIRONMENT_DEFAULTS)[k
   if (new Set(azs).size !== azs.length) report("awsAvailabilityZones", "lists an AZ twice");
   if (azs.length === 1 || azs.length > 6) report("awsAvailabilityZones", "must list 2 to 6 AZs (EKS needs subnets in at least two)");
   const azCount = azs.length || env.availabilityZoneCount;
-  const cidrs = checkCidrs(v, report, ["awsVpcCidr"], { awsVpcCidr: { min: 16, max: 20 } });
-  const vpc = cidrs.get("awsVpcCidr");
-  // Each AZ gets a public and a private subnet: 2 × azCount subnets of equal size, at least /24
-  // each so that pods (VPC CNI: one IP per pod) have room.
-  if (vpc && vpc.prefix + Math.ceil(Math.log2(2 * azCount)) > 24) {
-    report("awsVpcCidr", `is too small for ${azCount} AZs: ${2 * azCount} subnets of at least /24 need a /${24 - Math.ceil(Math.log2(2 * azCount))} or larger`);
+  const cidrs = checkCidrs(v, report, ["awsVpcCidr"], { awsVpcCidr: { min: 16, max: 24 } });
+  if (cidrs.has("awsVpcCidr") && !bad.has("awsAvailabilityZones")) {
+    const layout = awsSubnetLayout(v.awsVpcCidr, azCount);
+    if ("problem" in layout) report("awsVpcCidr", layout.problem);
   }
   checkOpenToWorld("awsPublicAccessCidrs", v.awsPublicAccessCidrs, prod, report);
   if (v.awsRegion === "" || !(AWS_REGIONS as readonly string[]).includes(v.awsRegion)) return undefined;

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { shippedStacks } from "../../plan/stackfile";
+import { ROOT, planJson, runPlan } from "../helpers/plan";
+
+const NOT_YET = new Set(["dev", "staging", "prod", "gcp-dev", "gcp-prod"]);
+
+describe("npm run plan -- local", () => {
+  it("prints one JSON document with the documented fields", () => {
+    const doc = planJson("local");
+    assert.deepEqual(Object.keys(doc).sort(), ["outputs", "policies", "project", "resources", "settings", "stack"].sort());
+    assert.equal(doc.project, "voting-platform");
+    assert.equal(doc.stack, "local");
+    for (const r of doc.resources) {
+      assert.deepEqual(Object.keys(r).sort(), ["custom", "dependsOn", "inputs", "name", "options", "parent", "provider", "type", "urn"]);
+    }
+    assert.ok(Array.isArray(doc.policies.violations));
+  });
+
+  it("records the real program's tree: stack -> platform component -> provider, with parents", () => {
+    const doc = planJson("local");
+    const stack = doc.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const platform = doc.resources.find((r) => r.type === "voting-platform:existing:ExistingPlatform");
+    const provider = doc.resources.find((r) => r.type === "pulumi:providers:kubernetes");
+    assert.ok(stack && platform && provider);
+    assert.equal(stack.parent, null);
+    assert.equal(platform.parent, stack.urn);
+    assert.equal(provider.parent, platform.urn);
+    assert.equal(provider.inputs["clusterIdentifier"], "existing/kind-voting");
+    assert.equal(doc.outputs["cloud"], "existing");
+    assert.equal(doc.outputs["serviceExposure"], "NodePort");
+  });
+
+  it("prints a readable tree grouped by component, with the settings that matter", () => {
+    const r = runPlan(["local"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /voting-platform \/ local: cloud existing, environment dev, size small/);
+    assert.match(r.stdout, /platform\s+existing cluster, context kind-voting, NodePort services, StorageClass standard/);
+    assert.match(r.stdout, /└─ voting-platform:existing:ExistingPlatform {2}local/);
+    assert.match(r.stdout, /└─ pulumi:providers:kubernetes {2}local-k8s {3}clusterIdentifier=existing\/kind-voting/);
+    assert.match(r.stdout, /Policies \(pack voting-platform, config policy\/config\/local.json\): no violations/);
+  });
+});
+
+describe("every shipped stack", () => {
+  for (const stack of shippedStacks(ROOT)) {
+    it(`${stack}: plans, or stops with a clear message while its platform is not built`, () => {
+      const r = runPlan([stack, "--json"]);
+      if (NOT_YET.has(stack)) {
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /its config is valid, but the (EKS|GKE) platform is not implemented yet/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+      } else {
+        assert.equal(r.code, 0, r.stderr);
+        JSON.parse(r.stdout);
+      }
+    });
+  }
+});
+
+describe("a broken stack file", () => {
+  it("exits 1 with one message per bad key and no stack trace", () => {
+    const r = runPlan(["broken", "--config-file", "test/fixtures/Pulumi.broken.yaml"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("  - "));
+    const keys = lines.map((l) => /^ {2}- (\S+) =/.exec(l)?.[1]);
+    assert.deepEqual(keys.sort(), [
+      "voting-platform:awsVpcCidr",
+      "voting-platform:cloud",
+      "voting-platform:monitoringEnabled",
+      "voting-platform:nodeMinCount",
+      "voting-platform:sise",
+      "voting-platform:size",
+    ]);
+    assert.match(r.stderr, /voting-platform:cloud = "azure": must be one of aws, gcp, existing/);
+    assert.match(r.stderr, /voting-platform:nodeMinCount = -2: must be an integer from 1 to 100/);
+  });
+
+  it("an unknown stack names the shipped ones", () => {
+    const r = runPlan(["nope"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /No stack file Pulumi\.nope\.yaml\. Shipped stacks: dev, gcp-dev, gcp-prod, local, prod, staging/);
+  });
+
+  it("bad arguments print the usage", () => {
+    const r = runPlan(["local", "--jsn"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /usage: npm run plan -- <stack>/);
+  });
+});

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { enforcementLevel, evaluatePolicies, readPolicyConfig } from "../../plan/policy";
+import type { ResourceRecord } from "../../plan/record";
+import { kubernetesProviderClusterIdentifier, policies } from "../../policy/policies";
+import { shippedStacks } from "../../plan/stackfile";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "../helpers/plan";
+
+function record(type: string, inputs: Record<string, unknown>): ResourceRecord {
+  return {
+    urn: `urn:pulumi:t::voting-platform::${type}::r`,
+    type,
+    name: "r",
+    parent: null,
+    custom: true,
+    provider: null,
+    dependsOn: [],
+    inputs,
+    options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
+  };
+}
+
+describe("kubernetes-provider-cluster-identifier", () => {
+  const provider = (inputs: Record<string, unknown>) => record("pulumi:providers:kubernetes", inputs);
+
+  it("passes a provider with a clusterIdentifier", async () => {
+    const v = await evaluatePolicies([provider({ clusterIdentifier: "eks/dev", kubeconfig: "[secret]" })], [kubernetesProviderClusterIdentifier], {});
+    assert.deepEqual(v, []);
+  });
+
+  it("fails the same provider without it, at the level the config sets", async () => {
+    for (const inputs of [{ kubeconfig: "[secret]" }, { clusterIdentifier: " " }]) {
+      const v = await evaluatePolicies([provider(inputs)], [kubernetesProviderClusterIdentifier], { all: "advisory", "kubernetes-provider-cluster-identifier": "mandatory" });
+      assert.equal(v.length, 1);
+      assert.equal(v[0]!.enforcementLevel, "mandatory");
+      assert.match(v[0]!.message, /Set clusterIdentifier/);
+    }
+  });
+
+  it("is silent about other types and skipped when disabled", async () => {
+    assert.deepEqual(await evaluatePolicies([record("kubernetes:core/v1:Namespace", {})], [kubernetesProviderClusterIdentifier], {}), []);
+    assert.deepEqual(await evaluatePolicies([provider({})], [kubernetesProviderClusterIdentifier], { "kubernetes-provider-cluster-identifier": "disabled" }), []);
+  });
+});
+
+describe("policy config", () => {
+  it("resolves levels: the policy's own entry, then 'all', then the policy's default", () => {
+    const p = kubernetesProviderClusterIdentifier;
+    assert.equal(enforcementLevel(p, { [p.name]: { enforcementLevel: "advisory" }, all: "mandatory" }), "advisory");
+    assert.equal(enforcementLevel(p, { all: "advisory" }), "advisory");
+    assert.equal(enforcementLevel(p, {}), "mandatory");
+  });
+
+  it("exists for every shipped stack and names only real policies", () => {
+    const names = new Set(policies.map((p) => p.name));
+    for (const stack of shippedStacks(ROOT)) {
+      const file = path.join(ROOT, "policy", "config", `${stack}.json`);
+      assert.ok(existsSync(file), `policy/config/${stack}.json`);
+      for (const key of Object.keys(readPolicyConfig(file))) assert.ok(key === "all" || names.has(key), `${stack}: unknown policy ${key}`);
+    }
+  });
+});

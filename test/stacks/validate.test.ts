@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AWS_INSTANCE_TYPES } from "../../stacks/catalog";
+import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS } from "../../stacks/presets";
+import type { Settings } from "../../stacks/settings";
+import { validateSettings, type SettingsResult } from "../../stacks/validate";
+
+type Values = Record<string, string | number | boolean | string[]>;
+
+// What the Pulumi CLI hands a program: every value a string, lists as JSON.
+function run(values: Values, stack = "t"): SettingsResult {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) raw[`voting-platform:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  return validateSettings({ stack, values: raw });
+}
+
+function ok(values: Values): Settings {
+  const r = run(values);
+  if (!r.ok) assert.fail(`expected valid, got:\n${r.problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`);
+  return r.settings;
+}
+
+function problems(values: Values): { key: string; message: string; value: unknown }[] {
+  const r = run(values);
+  assert.equal(r.ok, false, "expected the config to be rejected");
+  return r.ok ? [] : [...r.problems];
+}
+
+const aws: Values = { cloud: "aws", environment: "dev", size: "small", awsRegion: "us-east-1" };
+const awsProd: Values = { ...aws, environment: "prod", owner: "platform-team" };
+const gcp: Values = { cloud: "gcp", environment: "dev", size: "small", gcpProject: "my-project-123", gcpRegion: "us-central1" };
+const existing: Values = { cloud: "existing", environment: "dev", size: "small", kubeContext: "kind-voting" };
+
+describe("valid settings", () => {
+  it("resolves an AWS dev stack from presets and environment defaults", () => {
+    const s = ok(aws);
+    assert.equal(s.platform.cloud, "aws");
+    if (s.platform.cloud !== "aws") return;
+    assert.equal(s.platform.natGateways, "single");
+    assert.equal(s.platform.availabilityZoneCount, 2);
+    assert.equal(s.platform.deletionProtection, false);
+    assert.deepEqual(s.nodes, { instanceTypes: ["t3.medium"], minCount: 2, maxCount: 4, diskSizeGb: 20, capacityType: "spot" });
+    assert.equal(s.kubernetesVersion, "1.35");
+    assert.deepEqual(s.app.images, DEFAULT_IMAGES);
+    assert.deepEqual(s.tags, { project: "voting-platform", stack: "t", environment: "dev" });
+  });
+
+  it("gives prod one NAT gateway per AZ, three AZs, on-demand nodes, deletion protection and retained data", () => {
+    const s = ok(awsProd);
+    assert.equal(s.platform.cloud === "aws" && s.platform.natGateways, "one-per-az");
+    assert.equal(s.platform.cloud === "aws" && s.platform.availabilityZoneCount, 3);
+    assert.equal(s.platform.cloud === "aws" && s.platform.deletionProtection, true);
+    assert.equal(s.nodes.capacityType, "on-demand");
+    assert.equal(s.app.retainData, true);
+    assert.deepEqual(s.platform.cloud === "aws" && [...s.platform.controlPlaneLogs], [...ENVIRONMENT_DEFAULTS.prod.controlPlaneLogs]);
+    for (const log of ["api", "audit", "authenticator"] as const) assert.ok(ENVIRONMENT_DEFAULTS.prod.controlPlaneLogs.includes(log));
+  });
+
+  it("raises stateless replicas to the prod minimum of 2", () => {
+    const small = ok({ ...awsProd, size: "small" });
+    assert.equal(small.app.replicas.vote, 2);
+    assert.equal(small.app.replicas.result, 2);
+    assert.equal(ok({ ...aws, size: "small" }).app.replicas.vote, 1);
+  });
+
+  it("takes node overrides over the preset", () => {
+    const s = ok({ ...aws, nodeInstanceTypes: ["t3.large", "t3a.large"], nodeMinCount: 3, nodeMaxCount: 5, nodeDiskSizeGb: 40, nodeCapacityType: "on-demand" });
+    assert.deepEqual(s.nodes, { instanceTypes: ["t3.large", "t3a.large"], minCount: 3, maxCount: 5, diskSizeGb: 40, capacityType: "on-demand" });
+  });
+
+  it("uses every size preset", () => {
+    for (const size of ["small", "medium", "large"] as const) {
+      const s = ok({ ...aws, size });
+      assert.deepEqual(s.nodes.instanceTypes, SIZE_PRESETS[size].aws.instanceTypes);
+      assert.equal(s.monitoring.retentionDays, SIZE_PRESETS[size].prometheus.retentionDays);
+    }
+  });
+
+  it("resolves GCP: zonal with a default zone in dev, regional in prod", () => {
+    const dev = ok(gcp);
+    assert.ok(dev.platform.cloud === "gcp");
+    if (dev.platform.cloud !== "gcp") return;
+    assert.equal(dev.platform.regional, false);
+    assert.equal(dev.platform.zone, "us-central1-b");
+    assert.equal(dev.platform.secretsEncryption, false);
+    assert.deepEqual(dev.nodes.instanceTypes, ["e2-standard-2"]);
+    const prod = ok({ ...gcp, environment: "prod", owner: "team" });
+    assert.equal(prod.platform.cloud === "gcp" && prod.platform.regional, true);
+    assert.equal(prod.platform.cloud === "gcp" && prod.platform.secretsEncryption, true);
+  });
+
+  it("resolves an existing cluster", () => {
+    const s = ok({ ...existing, kubeconfig: "/home/me/.kube/kind", existingServiceType: "LoadBalancer" });
+    assert.deepEqual(s.platform, { cloud: "existing", kubeconfig: "/home/me/.kube/kind", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard" });
+  });
+
+  it("accepts a version-tagged image outside prod and a digest anywhere", () => {
+    assert.equal(ok({ ...aws, redisImage: "redis:7.4-alpine" }).app.images.redis, "redis:7.4-alpine");
+    const pinned = "ghcr.io/acme/vote:1.2@sha256:" + "a".repeat(64);
+    assert.equal(ok({ ...awsProd, voteImage: pinned }).app.images.vote, pinned);
+  });
+});
+
+// One change from a valid base per row: the key that must be named and a fragment of the message.
+const invalid: [string, Values, string, RegExp][] = [
+  ["unknown cloud", { ...aws, cloud: "azure" }, "cloud", /one of aws, gcp, existing/],
+  ["unknown environment", { ...aws, environment: "qa" }, "environment", /one of dev, staging, prod/],
+  ["unknown size", { ...aws, size: "huge" }, "size", /one of small, medium, large/],
+  ["missing cloud", { environment: "dev", size: "small" }, "cloud", /required/],
+  ["integer as text", { ...aws, nodeMinCount: "two" }, "nodeMinCount", /whole number/],
+  ["negative node count", { ...aws, nodeMinCount: -1 }, "nodeMinCount", /from 1 to 100/],
+  ["inverted node counts", { ...aws, nodeMinCount: 5, nodeMaxCount: 3 }, "nodeMinCount", /minimum \(5\) must not exceed the maximum \(3\)/],
+  ["max below preset min", { ...aws, nodeMaxCount: 1 }, "nodeMaxCount", /minimum \(2\) must not exceed the maximum \(1\)/],
+  ["boolean as text", { ...aws, monitoringEnabled: "yes" }, "monitoringEnabled", /true or false/],
+  ["list as scalar", { ...aws, awsAvailabilityZones: "us-east-1a" }, "awsAvailabilityZones", /list of strings/],
+  ["malformed CIDR", { ...aws, awsVpcCidr: "10.0.0.0/33" }, "awsVpcCidr", /IPv4 CIDR/],
+  ["CIDR with host bits", { ...aws, awsVpcCidr: "10.0.1.0/16" }, "awsVpcCidr", /host bits set; the network is 10\.0\.0\.0\/16/],
+  ["VPC out of range", { ...aws, awsVpcCidr: "10.0.0.0/26" }, "awsVpcCidr", /between \/16 and \/24/],
+  ["VPC too small for its subnets", { ...aws, awsVpcCidr: "10.0.0.0/23" }, "awsVpcCidr", /too small for 2 AZs: each private subnet would be a \/25; a \/22 or larger/],
+  ["VPC too small for prod's 3 AZs", { ...awsProd, owner: "t", awsVpcCidr: "10.0.0.0/22" }, "awsVpcCidr", /too small for 3 AZs/],
+  ["bad region", { ...aws, awsRegion: "us-east-9" }, "awsRegion", /one of us-east-1/],
+  ["missing region", { ...aws, awsRegion: "" }, "awsRegion", /required when cloud is aws/],
+  ["AZ of another region", { ...aws, awsAvailabilityZones: ["us-west-2a", "us-east-1b"] }, "awsAvailabilityZones", /us-west-2a not in us-east-1/],
+  ["one AZ", { ...aws, awsAvailabilityZones: ["us-east-1a"] }, "awsAvailabilityZones", /2 to 6 AZs/],
+  ["world-open API in prod", { ...awsProd, awsPublicAccessCidrs: ["0.0.0.0/0"] }, "awsPublicAccessCidrs", /0\.0\.0\.0\/0 in prod/],
+  ["admin that is not an ARN", { ...aws, awsAdminPrincipals: ["admin"] }, "awsAdminPrincipals", /IAM role or user ARNs/],
+  ["unknown instance type", { ...aws, nodeInstanceTypes: ["x9.huge"] }, "nodeInstanceTypes", /x9\.huge not offered for aws/],
+  ["GCP type on AWS", { ...aws, nodeInstanceTypes: ["e2-standard-2"] }, "nodeInstanceTypes", /not offered for aws/],
+  ["disk too small", { ...aws, nodeDiskSizeGb: 8 }, "nodeDiskSizeGb", /from 20 to 500/],
+  ["bad capacity type", { ...aws, nodeCapacityType: "reserved" }, "nodeCapacityType", /on-demand, spot/],
+  ["old Kubernetes on EKS", { ...aws, kubernetesVersion: "1.29" }, "kubernetesVersion", /1\.35 when cloud is aws/],
+  ["malformed Kubernetes version", { ...aws, kubernetesVersion: "latest" }, "kubernetesVersion", /minor version/],
+  ["no owner in prod", { ...awsProd, owner: "" }, "owner", /required in prod/],
+  ["owner not a label", { ...aws, owner: "Platform Team" }, "owner", /lowercase/],
+  ["latest image", { ...aws, voteImage: "acme/vote:latest" }, "voteImage", /never latest or no tag/],
+  ["untagged image", { ...aws, workerImage: "acme/worker" }, "workerImage", /never latest or no tag/],
+  ["tag without digest in prod", { ...awsProd, redisImage: "redis:7.4" }, "redisImage", /by digest in prod/],
+  ["same vote options", { ...aws, voteOptionA: "Tabs", voteOptionB: "Tabs" }, "voteOptionB", /differ/],
+  ["empty vote option", { ...aws, voteOptionA: "" }, "voteOptionA", /not be empty/],
+  ["retention out of range", { ...aws, prometheusRetentionDays: 400 }, "prometheusRetentionDays", /from 1 to 90/],
+  ["typo'd key", { ...aws, sise: "large" }, "sise", /not a setting.*did you mean voting-platform:size/],
+  ["missing GCP project", { ...gcp, gcpProject: "" }, "gcpProject", /required when cloud is gcp/],
+  ["bad GCP project ID", { ...gcp, gcpProject: "My Project" }, "gcpProject", /project ID/],
+  ["bad GCP region", { ...gcp, gcpRegion: "us-central9" }, "gcpRegion", /one of us-central1/],
+  ["zone of another region", { ...gcp, gcpZone: "europe-west1-b" }, "gcpZone", /zone of us-central1/],
+  ["overlapping GCP ranges", { ...gcp, gcpPodsCidr: "10.10.0.0/14" }, "gcpPodsCidr", /overlaps voting-platform:gcpSubnetCidr|host bits/],
+  ["overlapping services range", { ...gcp, gcpServicesCidr: "10.16.0.0/20" }, "gcpServicesCidr", /overlaps voting-platform:gcpPodsCidr/],
+  ["pods range too small", { ...gcp, gcpPodsCidr: "10.16.0.0/24" }, "gcpPodsCidr", /between \/8 and \/21/],
+  ["master range not /28", { ...gcp, gcpMasterCidr: "172.16.0.0/24" }, "gcpMasterCidr", /must be a \/28/],
+  ["world-open control plane in prod", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/0"] }, "gcpAuthorizedNetworks", /0\.0\.0\.0\/0 in prod/],
+  ["two GKE machine types", { ...gcp, nodeInstanceTypes: ["e2-standard-2", "e2-standard-4"] }, "nodeInstanceTypes", /exactly one/],
+  ["existing without context", { ...existing, kubeContext: "" }, "kubeContext", /required when cloud is existing/],
+  ["bad service type", { ...existing, existingServiceType: "Ingress" }, "existingServiceType", /NodePort, LoadBalancer/],
+  ["bad storage class name", { ...existing, existingStorageClass: "Fast SSD" }, "existingStorageClass", /StorageClass name/],
+];
+
+describe("invalid settings name the key, the value and what is allowed", () => {
+  for (const [title, values, key, message] of invalid) {
+    it(title, () => {
+      const found = problems(values);
+      const mine = found.filter((p) => p.key === `voting-platform:${key}`);
+      assert.equal(mine.length, 1, `expected one problem for ${key}, got: ${JSON.stringify(found, null, 1)}`);
+      assert.match(mine[0]!.message, message);
+      // The value shown is the value given.
+      if (key in values) assert.deepEqual(mine[0]!.value, values[key]);
+    });
+  }
+
+  it("reports every problem at once, one per key", () => {
+    const found = problems({ cloud: "aws", environment: "prod", size: "small", awsRegion: "us-east-1", nodeMinCount: 9, nodeMaxCount: 2, awsVpcCidr: "300.0.0.0/16", owner: "", voteImage: "x:latest", sise: "l" });
+    assert.deepEqual(
+      found.map((p) => p.key).sort(),
+      ["voting-platform:awsVpcCidr", "voting-platform:nodeMinCount", "voting-platform:owner", "voting-platform:sise", "voting-platform:voteImage"].sort(),
+    );
+  });
+
+  it("offers only instance types that have a price and a pod limit", () => {
+    for (const t of Object.values(AWS_INSTANCE_TYPES)) {
+      assert.ok(t.hourlyUsd > 0 && t.maxPods > 0);
+    }
+  });
+});
