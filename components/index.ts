@@ -2,6 +2,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../stacks/settings";
+import { EksPlatform } from "./aws";
 import { ExistingPlatform } from "./existing";
 import type { Platform } from "./platform";
 
@@ -15,11 +16,21 @@ export function createPlatform(settings: Settings): Platform {
         serviceType: p.serviceType,
         storageClassName: p.storageClass,
       });
-    case "aws":
+    case "aws": {
+      const { cloud: _cloud, ...aws } = p;
+      return new EksPlatform(settings.stack, {
+        clusterName: `${settings.project}-${settings.stack}`,
+        kubernetesVersion: settings.kubernetesVersion,
+        aws,
+        nodes: settings.nodes,
+        tags: settings.tags,
+        retainVolumes: settings.app.retainData,
+      });
+    }
     case "gcp":
       throw new pulumi.RunError(
-        `Stack '${settings.stack}': its config is valid, but the ${p.cloud === "aws" ? "EKS" : "GKE"} platform is not implemented yet ` +
-          `(cloud: ${p.cloud}). Use a stack with cloud: existing (e.g. 'local') meanwhile.`,
+        `Stack '${settings.stack}': its config is valid, but the GKE platform is not implemented yet ` +
+          `(cloud: ${p.cloud}). Use a stack with cloud: aws or existing meanwhile.`,
       );
   }
 }

@@ -1,8 +1,46 @@
 // What the clouds would answer, in shape, for the calls and computed outputs this program uses.
-// Strict: a call not listed here fails the plan (see StrictMocks).
+// Strict: a call not listed here fails the plan (see StrictMocks). Remote components
+// (@pulumi/eks, @pulumi/awsx) get the outputs the program reads; their children exist only in a
+// real preview.
 
 import type { CallMock, StateMock } from "./mocks";
 
+const ACCOUNT = "111122223333";
+
 export const CALLS: Readonly<Record<string, CallMock>> = {};
 
-export const STATES: Readonly<Record<string, StateMock>> = {};
+function kubeconfigFor(clusterName: string, endpoint: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    "current-context": clusterName,
+    users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+  });
+}
+
+export const STATES: Readonly<Record<string, StateMock>> = {
+  "awsx:ec2:Vpc": (name, inputs) => {
+    const azs = (inputs["availabilityZoneNames"] as string[] | undefined)?.length ?? (inputs["numberOfAvailabilityZones"] as number | undefined) ?? 2;
+    const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}-${i}`);
+    return { vpcId: `vpc-${name}`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private"), isolatedSubnetIds: [] };
+  },
+  "eks:index:Cluster": (name, inputs) => {
+    const clusterName = (inputs["name"] as string | undefined) ?? name;
+    const region = "us-east-1";
+    const endpoint = `https://EXAMPLE0123456789.gr7.${region}.eks.amazonaws.com`;
+    return {
+      kubeconfigJson: kubeconfigFor(clusterName, endpoint),
+      kubeconfig: JSON.parse(kubeconfigFor(clusterName, endpoint)) as unknown,
+      eksCluster: { name: clusterName, arn: `arn:aws:eks:${region}:${ACCOUNT}:cluster/${clusterName}`, endpoint },
+      oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${region}.amazonaws.com/id/EXAMPLE`,
+      oidcProviderUrl: `oidc.eks.${region}.amazonaws.com/id/EXAMPLE`,
+      clusterSecurityGroupId: "sg-cluster",
+      nodeSecurityGroupId: "sg-nodes",
+    };
+  },
+  "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name }),
+  "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${name}` }),
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+};

@@ -24,12 +24,14 @@ export interface SizePreset {
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
 }
 
+// Two same-shaped EC2 types per size: spot capacity is drawn from both pools (fewer
+// interruptions), and the Cluster Autoscaler treats them as one shape. On-demand uses the first.
 // small fits the voting app, the monitoring stack (~0.4 vCPU, 2.1 GiB requested) and the system
 // add-ons on two 2-vCPU/4-GiB nodes (t3.medium: 17 pods each). GKE's own system pods are heavier,
 // so small uses e2-standard-2 (8 GiB) there.
 export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
   small: {
-    aws: { instanceTypes: ["t3.medium"] },
+    aws: { instanceTypes: ["t3.medium", "t3a.medium"] },
     gcp: { machineTypes: ["e2-standard-2"] },
     minNodes: 2,
     maxNodes: 4,
@@ -39,7 +41,7 @@ export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
     grafana: { persistence: false, storageGb: 1 },
   },
   medium: {
-    aws: { instanceTypes: ["t3.large"] },
+    aws: { instanceTypes: ["t3.large", "t3a.large"] },
     gcp: { machineTypes: ["e2-standard-4"] },
     minNodes: 2,
     maxNodes: 6,
@@ -49,7 +51,7 @@ export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
     grafana: { persistence: true, storageGb: 2 },
   },
   large: {
-    aws: { instanceTypes: ["m7i.large"] },
+    aws: { instanceTypes: ["m7i.large", "m6i.large"] },
     gcp: { machineTypes: ["e2-standard-4"] },
     minNodes: 3,
     maxNodes: 9,

@@ -30,6 +30,7 @@ export const CONFIG_KEYS = {
   kubernetesVersion: { type: "string", group: "core", default: DEFAULT_KUBERNETES_VERSION, description: "Kubernetes minor version of the cluster (pinned; upgrades are deliberate)." },
   owner: { type: "string", group: "core", default: "", description: "Owner tag/label on every resource; required in staging and prod." },
   costCenter: { type: "string", group: "core", default: "", description: "Cost-center tag/label on every resource (empty: not set)." },
+  allowDestroy: { type: "boolean", group: "core", default: false, description: "Turn off cluster deletion protection and resource protection, so that `pulumi destroy` can run (prod). Data volumes are still retained." },
   // aws
   awsRegion: { type: "string", group: "aws", default: "", description: "AWS region (required when cloud is aws)." },
   awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets; empty: the region's first 2 (3 in prod)." },

@@ -69,6 +69,7 @@ const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes minor version such as 1.35" }),
   owner: z.string().regex(label, { error: labelMsg }),
   costCenter: z.string().regex(label, { error: labelMsg }),
+  allowDestroy: z.boolean(),
   awsRegion: z.string(),
   awsAvailabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be AZ names such as us-east-1a" })),
   awsVpcCidr: cidrText,
@@ -222,6 +223,7 @@ interface Typed {
   kubernetesVersion: string;
   owner: string;
   costCenter: string;
+  allowDestroy: boolean;
   awsRegion: string;
   awsAvailabilityZones: string[];
   awsVpcCidr: string;
@@ -356,7 +358,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
         diskSizeGb: v.nodeDiskSizeGb || preset.diskSizeGb,
         capacityType: v.nodeCapacityType || env.capacityType,
       },
-      app: { optionA: v.voteOptionA, optionB: v.voteOptionB, images, replicas, retainData: env.retainData },
+      app: { optionA: v.voteOptionA, optionB: v.voteOptionB, images, replicas, retainData: env.retainData, protectData: env.retainData && !v.allowDestroy },
       monitoring: {
         enabled: v.monitoringEnabled,
         retentionDays: v.prometheusRetentionDays || preset.prometheus.retentionDays,
@@ -441,7 +443,7 @@ function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, env: (t
     natGateways: env.natGateways,
     adminPrincipals: v.awsAdminPrincipals,
     publicAccessCidrs: v.awsPublicAccessCidrs,
-    deletionProtection: env.deletionProtection,
+    deletionProtection: env.deletionProtection && !v.allowDestroy,
     controlPlaneLogs: env.controlPlaneLogs,
   };
 }
@@ -476,7 +478,7 @@ function checkGcp(v: Typed, report: Report, env: (typeof ENVIRONMENT_DEFAULTS)[k
     servicesCidr: v.gcpServicesCidr,
     masterCidr: v.gcpMasterCidr,
     authorizedNetworks: v.gcpAuthorizedNetworks,
-    deletionProtection: env.deletionProtection,
+    deletionProtection: env.deletionProtection && !v.allowDestroy,
     secretsEncryption: env.gcpSecretsEncryption,
   };
 }

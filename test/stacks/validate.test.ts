@@ -39,7 +39,7 @@ describe("valid settings", () => {
     assert.equal(s.platform.natGateways, "single");
     assert.equal(s.platform.availabilityZoneCount, 2);
     assert.equal(s.platform.deletionProtection, false);
-    assert.deepEqual(s.nodes, { instanceTypes: ["t3.medium"], minCount: 2, maxCount: 4, diskSizeGb: 20, capacityType: "spot" });
+    assert.deepEqual(s.nodes, { instanceTypes: ["t3.medium", "t3a.medium"], minCount: 2, maxCount: 4, diskSizeGb: 20, capacityType: "spot" });
     assert.equal(s.kubernetesVersion, "1.35");
     assert.deepEqual(s.app.images, DEFAULT_IMAGES);
     assert.deepEqual(s.tags, { project: "voting-platform", stack: "t", environment: "dev" });
@@ -178,5 +178,16 @@ describe("invalid settings name the key, the value and what is allowed", () => {
     for (const t of Object.values(AWS_INSTANCE_TYPES)) {
       assert.ok(t.hourlyUsd > 0 && t.maxPods > 0);
     }
+  });
+});
+
+describe("allowDestroy", () => {
+  it("turns deletion protection and data protection off in prod, but keeps data retained", () => {
+    const s = ok({ ...awsProd, allowDestroy: true });
+    assert.equal(s.platform.cloud === "aws" && s.platform.deletionProtection, false);
+    assert.equal(s.app.protectData, false);
+    assert.equal(s.app.retainData, true);
+    const normal = ok(awsProd);
+    assert.equal(normal.app.protectData, true);
   });
 });

@@ -1,0 +1,82 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsPlatformSettings, NodeSettings } from "../../stacks/settings";
+import type { Platform, ServiceExposure } from "../platform";
+import { createAddons } from "./addons";
+import { createControlPlane } from "./cluster";
+import { createNetwork } from "./network";
+import { createNodeGroup } from "./nodes";
+
+export interface EksPlatformArgs {
+  /** EKS cluster name; also names the log group and tags subnets, so it is fixed up front. */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly aws: Omit<AwsPlatformSettings, "cloud">;
+  readonly nodes: NodeSettings;
+  /** Tags on every taggable AWS resource (through the provider's defaultTags). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Keep EBS volumes when their claims are deleted. @default false */
+  readonly retainVolumes?: boolean;
+}
+
+/**
+ * A Network Load Balancer (internet-facing by default) from the Service controller EKS runs in its
+ * cloud controller manager; without the annotation it would make a Classic Load Balancer.
+ */
+export const EKS_LOAD_BALANCER_ANNOTATIONS = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+} as const;
+
+export class EksPlatform extends pulumi.ComponentResource implements Platform {
+  readonly clusterName: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly storageClassName: pulumi.Output<string>;
+  readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS };
+  readonly managedControlPlane = true;
+
+  constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:aws:EksPlatform", name, {}, opts);
+    const a = args.aws;
+    // One explicit provider: region from settings (not ambient AWS_REGION), tags on everything.
+    const awsProvider = new aws.Provider(`${name}-aws`, { region: a.region as aws.Region, defaultTags: { tags: { ...args.tags } } }, { parent: this });
+
+    const vpc = createNetwork(name, { clusterName: args.clusterName, vpcCidr: a.vpcCidr, availabilityZones: a.availabilityZones, availabilityZoneCount: a.availabilityZoneCount, natGateways: a.natGateways }, this, awsProvider);
+    const { cluster } = createControlPlane(
+      name,
+      {
+        clusterName: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion,
+        adminPrincipals: a.adminPrincipals,
+        publicAccessCidrs: a.publicAccessCidrs,
+        controlPlaneLogs: a.controlPlaneLogs,
+        logRetentionDays: a.deletionProtection ? 90 : 7,
+        deletionProtection: a.deletionProtection,
+        tags: args.tags,
+      },
+      vpc,
+      this,
+      awsProvider,
+    );
+    const nodeGroup = createNodeGroup(name, { ...args.nodes, tags: args.tags }, cluster, vpc, this, awsProvider);
+
+    this.clusterName = cluster.eksCluster.name;
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        // The endpoint changes only when the cluster is replaced; a refreshed token or kubeconfig
+        // format must not replace the provider and everything deployed through it.
+        clusterIdentifier: cluster.eksCluster.endpoint,
+        enableServerSideApply: true,
+      },
+      { parent: this },
+    );
+    const addons = createAddons(name, { clusterName: args.clusterName, region: a.region, retainVolumes: args.retainVolumes ?? false }, cluster, nodeGroup, this.provider, this, awsProvider);
+    this.storageClassName = addons.storageClass.metadata.name;
+
+    this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
+  }
+}

@@ -1,0 +1,22 @@
+// Typed access to recorded inputs: `inputsOf<eks.ClusterArgs>(r).upgradePolicy` only compiles if
+// the real SDK's args type has that property, so tests cannot assert on made-up input names.
+
+import type { PlanDocument, ResourceRecord } from "../../plan/record";
+
+export type RecordedInputs<T> = { readonly [K in keyof T]-?: unknown };
+
+export function inputsOf<T>(r: ResourceRecord): RecordedInputs<T> {
+  return r.inputs as RecordedInputs<T>;
+}
+
+export function find(doc: PlanDocument | readonly ResourceRecord[], type: string, name?: string): ResourceRecord {
+  const list = Array.isArray(doc) ? doc : (doc as PlanDocument).resources;
+  const hits = list.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (hits.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}`);
+  return hits[0]!;
+}
+
+export function all(doc: PlanDocument | readonly ResourceRecord[], type: string): ResourceRecord[] {
+  const list = Array.isArray(doc) ? doc : (doc as PlanDocument).resources;
+  return list.filter((r) => r.type === type);
+}
