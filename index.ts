@@ -1,9 +1,29 @@
 // stack config -> validated settings -> platform (cluster) -> workloads -> outputs
 import { createPlatform } from "./components";
+import { VotingApp } from "./components/voting-app";
+import { EXPORTER_IMAGES } from "./stacks/presets";
 import { loadSettings } from "./stacks/config";
 
 const settings = loadSettings();
 const platform = createPlatform(settings);
+const k8sOpts = { providers: { kubernetes: platform.provider } };
+
+const app = new VotingApp(
+  "voting",
+  {
+    images: { ...settings.app.images, redisExporter: EXPORTER_IMAGES.redis, postgresExporter: EXPORTER_IMAGES.postgres },
+    optionA: settings.app.optionA,
+    optionB: settings.app.optionB,
+    replicas: settings.app.replicas,
+    voteMaxReplicas: settings.app.voteMaxReplicas,
+    databaseStorageGb: settings.app.databaseStorageGb,
+    storageClassName: platform.storageClassName,
+    exposure: platform.exposure,
+    retainData: settings.app.retainData,
+    protectData: settings.app.protectData,
+  },
+  k8sOpts,
+);
 
 export const cloud = settings.platform.cloud;
 export const environment = settings.environment;
@@ -12,3 +32,6 @@ export const clusterName = platform.clusterName;
 export const kubeconfig = platform.kubeconfig;
 export const storageClassName = platform.storageClassName;
 export const serviceExposure = platform.exposure.type;
+export const appNamespace = app.namespace;
+export const voteUrl = app.voteUrl;
+export const resultUrl = app.resultUrl;

@@ -20,6 +20,9 @@ export interface SizePreset {
   readonly maxNodes: number;
   readonly diskSizeGb: number;
   readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
+  /** Upper bound of vote's HorizontalPodAutoscaler. */
+  readonly voteMaxReplicas: number;
+  readonly databaseStorageGb: number;
   readonly prometheus: { readonly retentionDays: number; readonly storageGb: number };
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
 }
@@ -37,6 +40,8 @@ export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
     maxNodes: 4,
     diskSizeGb: 20,
     replicas: { vote: 1, result: 1, worker: 1 },
+    voteMaxReplicas: 3,
+    databaseStorageGb: 2,
     prometheus: { retentionDays: 3, storageGb: 10 },
     grafana: { persistence: false, storageGb: 1 },
   },
@@ -47,6 +52,8 @@ export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
     maxNodes: 6,
     diskSizeGb: 30,
     replicas: { vote: 2, result: 2, worker: 1 },
+    voteMaxReplicas: 6,
+    databaseStorageGb: 5,
     prometheus: { retentionDays: 7, storageGb: 20 },
     grafana: { persistence: true, storageGb: 2 },
   },
@@ -57,6 +64,8 @@ export const SIZE_PRESETS: Readonly<Record<Size, SizePreset>> = {
     maxNodes: 9,
     diskSizeGb: 50,
     replicas: { vote: 3, result: 2, worker: 2 },
+    voteMaxReplicas: 10,
+    databaseStorageGb: 20,
     prometheus: { retentionDays: 15, storageGb: 50 },
     grafana: { persistence: true, storageGb: 5 },
   },
@@ -135,3 +144,10 @@ export const DEFAULT_IMAGES = {
 } as const;
 
 export type AppImage = keyof typeof DEFAULT_IMAGES;
+
+// Exporters beside Redis and Postgres (sidecars). Digests as published for these tags; both
+// images run as fixed non-root users (redis_exporter 59000, postgres_exporter nobody/65534).
+export const EXPORTER_IMAGES = {
+  redis: "docker.io/oliver006/redis_exporter:v1.73.0@sha256:1a8f5e48b2af0fb02d182be3ddd623e7e39881b6464bdb5bf843b1f6d45ed050",
+  postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.16.0@sha256:6999a7657e2f2fb0ca6ebf417213eebf6dc7d21b30708c622f6fcb11183a2bb0",
+} as const;

@@ -58,6 +58,8 @@ export interface AppSettings {
   readonly optionB: string;
   readonly images: Readonly<Record<AppImage, string>>;
   readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
+  readonly voteMaxReplicas: number;
+  readonly databaseStorageGb: number;
   /** Keep the database volume when the stack or the pod is deleted (PV reclaim policy Retain). */
   readonly retainData: boolean;
   /** Pulumi `protect` on stateful resources: off when allowDestroy is set. */

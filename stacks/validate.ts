@@ -358,7 +358,16 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
         diskSizeGb: v.nodeDiskSizeGb || preset.diskSizeGb,
         capacityType: v.nodeCapacityType || env.capacityType,
       },
-      app: { optionA: v.voteOptionA, optionB: v.voteOptionB, images, replicas, retainData: env.retainData, protectData: env.retainData && !v.allowDestroy },
+      app: {
+        optionA: v.voteOptionA,
+        optionB: v.voteOptionB,
+        images,
+        replicas,
+        voteMaxReplicas: Math.max(preset.voteMaxReplicas, replicas.vote),
+        databaseStorageGb: preset.databaseStorageGb,
+        retainData: env.retainData,
+        protectData: env.retainData && !v.allowDestroy,
+      },
       monitoring: {
         enabled: v.monitoringEnabled,
         retentionDays: v.prometheusRetentionDays || preset.prometheus.retentionDays,

@@ -58,6 +58,9 @@ export function createAddons(
 
   // CoreDNS after the nodes exist (see cluster.ts).
   const coredns = new aws.eks.Addon(`${name}-coredns`, { clusterName, addonName: "coredns", ...managed }, { ...opts, dependsOn: [nodeGroup] });
+  // Resource metrics for HorizontalPodAutoscalers (EKS does not run metrics-server by default;
+  // it is offered as an EKS community add-on).
+  new aws.eks.Addon(`${name}-metrics-server`, { clusterName, addonName: "metrics-server", ...managed }, { ...opts, dependsOn: [nodeGroup] });
 
   const ebsRole = podIdentityRole(`${name}-ebs-csi`, "EBS CSI driver controller (Pod Identity)", opts);
   new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsRole.name, policyArn: EBS_CSI_POLICY_ARN }, opts);

@@ -133,7 +133,7 @@ for (const [stack, e] of Object.entries(expected)) {
     it("adds Pod Identity, CoreDNS after the nodes, the EBS CSI driver with its role, and a default encrypted gp3 class", () => {
       const d = doc();
       const addons = Object.fromEntries(all(d, "aws:eks/addon:Addon").map((r) => [inputsOf<aws.eks.AddonArgs>(r).addonName as string, r]));
-      assert.deepEqual(Object.keys(addons).sort(), ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent"]);
+      assert.deepEqual(Object.keys(addons).sort(), ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "metrics-server"]);
       const nodeGroup = find(d, "eks:index:ManagedNodeGroup");
       assert.ok(addons["coredns"]!.dependsOn.includes(nodeGroup.urn), "coredns waits for the node group");
       const ebs = inputsOf<aws.eks.AddonArgs>(addons["aws-ebs-csi-driver"]!);

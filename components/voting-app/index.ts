@@ -1,0 +1,209 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceExposure } from "../platform";
+import {
+  DB_SECRET,
+  METRICS_LABEL,
+  PORTS,
+  POSTGRES_EXPORTER_QUERIES,
+  SERVICE_NAMES,
+  labels,
+  networkPolicies,
+  postgresPod,
+  redisPod,
+  resultPod,
+  selector,
+  votePod,
+  workerPod,
+  type AppImages,
+  type Workload,
+} from "./manifests";
+
+export interface VotingAppArgs {
+  /** @default "voting" */
+  readonly namespace?: string;
+  readonly images: AppImages;
+  readonly optionA: string;
+  readonly optionB: string;
+  readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
+  readonly voteMaxReplicas: number;
+  readonly databaseStorageGb: number;
+  readonly storageClassName: pulumi.Input<string>;
+  readonly exposure: ServiceExposure;
+  /** Namespace allowed to scrape the exporters. @default "monitoring" */
+  readonly monitoringNamespace?: string;
+  /** Keep the namespace and the database when the stack is destroyed (retainOnDelete). */
+  readonly retainData: boolean;
+  /** Pulumi `protect` on the namespace and the database. */
+  readonly protectData: boolean;
+}
+
+export const VOTING_NAMESPACE = "voting";
+
+/** vote, result, worker, Redis and Postgres, with exporters, NetworkPolicies, HPA and PDBs. */
+export class VotingApp extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly voteUrl: pulumi.Output<string>;
+  readonly resultUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: VotingAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:app:VotingApp", name, {}, opts);
+    const ns = args.namespace ?? VOTING_NAMESPACE;
+    this.namespace = ns;
+    const child = { parent: this };
+    const stateful = { ...child, protect: args.protectData, retainOnDelete: args.retainData };
+
+    // Deleting the namespace deletes the database's claim, so it is kept like the database.
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: ns,
+          labels: {
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      },
+      stateful,
+    );
+    const inNs = { ...child, dependsOn: [namespace] };
+    const meta = (objName: string, workload?: Workload, extra: Record<string, string> = {}) => ({
+      name: objName,
+      namespace: ns,
+      labels: { ...(workload ? labels(workload) : { "app.kubernetes.io/part-of": "voting-app" }), ...extra },
+    });
+
+    // The images require postgres/postgres (hard-coded in worker and result); it still lives in
+    // a Secret, referenced by name (the Kubernetes SDK marks stringData secret in Pulumi state).
+    const secret = new k8s.core.v1.Secret(
+      `${name}-db-credentials`,
+      { metadata: meta(DB_SECRET, "db"), type: "Opaque", stringData: { username: "postgres", password: "postgres" } },
+      inNs,
+    );
+    const queries = new k8s.core.v1.ConfigMap(`${name}-exporter-queries`, { metadata: meta("postgres-exporter-queries", "db"), data: { "queries.yaml": POSTGRES_EXPORTER_QUERIES } }, inNs);
+
+    const deployment = (workload: Workload, replicas: number, spec: k8s.types.input.core.v1.PodSpec, extraDeps: pulumi.Resource[] = []) =>
+      new k8s.apps.v1.Deployment(
+        `${name}-${workload}`,
+        {
+          metadata: meta(workload, workload),
+          spec: {
+            replicas,
+            revisionHistoryLimit: 3,
+            selector: { matchLabels: selector(workload) },
+            template: { metadata: { labels: labels(workload) }, spec },
+          },
+        },
+        { ...inNs, dependsOn: [namespace, ...extraDeps] },
+      );
+
+    deployment("redis", 1, redisPod(args.images));
+    const vote = deployment("vote", args.replicas.vote, votePod(args.images, args.optionA, args.optionB));
+    deployment("result", args.replicas.result, resultPod(args.images));
+    deployment("worker", args.replicas.worker, workerPod(args.images));
+
+    new k8s.apps.v1.StatefulSet(
+      `${name}-db`,
+      {
+        metadata: meta("db", "db"),
+        spec: {
+          serviceName: SERVICE_NAMES.db,
+          replicas: 1,
+          selector: { matchLabels: selector("db") },
+          // Claims outlive the StatefulSet (the default, stated): a deleted StatefulSet loses no votes.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+          template: { metadata: { labels: labels("db") }, spec: postgresPod(args.images, queries.metadata.name) },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data", labels: labels("db") },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: args.storageClassName,
+                resources: { requests: { storage: `${args.databaseStorageGb}Gi` } },
+              },
+            },
+          ],
+        },
+      },
+      { ...stateful, dependsOn: [namespace, secret] },
+    );
+
+    // Services. redis and db: the names the images hard-code.
+    const clusterIp = (svcName: string, workload: Workload, port: number, portName: string, extraLabels: Record<string, string> = {}) =>
+      new k8s.core.v1.Service(
+        `${name}-svc-${svcName}`,
+        { metadata: meta(svcName, workload, extraLabels), spec: { type: "ClusterIP", selector: selector(workload), ports: [{ name: portName, port, targetPort: portName }] } },
+        inNs,
+      );
+    clusterIp(SERVICE_NAMES.redis, "redis", PORTS.redis, "redis");
+    clusterIp(SERVICE_NAMES.db, "db", PORTS.postgres, "postgres");
+    // Separate metrics Services: the app's Services expose only what the app uses.
+    clusterIp("redis-metrics", "redis", PORTS.redisMetrics, "metrics", { [METRICS_LABEL]: "true" });
+    clusterIp("db-metrics", "db", PORTS.postgresMetrics, "metrics", { [METRICS_LABEL]: "true" });
+
+    const exposed = (workload: "vote" | "result", replicas: number) =>
+      new k8s.core.v1.Service(
+        `${name}-svc-${workload}`,
+        {
+          metadata: { ...meta(workload, workload), annotations: args.exposure.type === "LoadBalancer" ? { ...args.exposure.annotations } : {} },
+          spec: {
+            type: args.exposure.type,
+            selector: selector(workload),
+            ports: [{ name: "http", port: 80, targetPort: "http" }],
+            // result pushes updates over socket.io: with several replicas a client must keep its pod.
+            ...(workload === "result" && replicas > 1 ? { sessionAffinity: "ClientIP" } : {}),
+          },
+        },
+        inNs,
+      );
+    const voteSvc = exposed("vote", args.replicas.vote);
+    const resultSvc = exposed("result", args.replicas.result);
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-vote`,
+      {
+        metadata: meta("vote", "vote"),
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: vote.metadata.name },
+          minReplicas: args.replicas.vote,
+          maxReplicas: args.voteMaxReplicas,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+        },
+      },
+      inNs,
+    );
+
+    for (const [workload, replicas] of [
+      ["vote", args.replicas.vote],
+      ["result", args.replicas.result],
+      ["worker", args.replicas.worker],
+    ] as const) {
+      if (replicas > 1) {
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-${workload}`, { metadata: meta(workload, workload), spec: { maxUnavailable: 1, selector: { matchLabels: selector(workload) } } }, inNs);
+      }
+    }
+
+    for (const [policyName, spec] of Object.entries(networkPolicies(args.monitoringNamespace ?? "monitoring"))) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policyName}`, { metadata: meta(policyName), spec }, inNs);
+    }
+
+    this.voteUrl = serviceUrl(voteSvc, ns, "vote", 8080, args.exposure);
+    this.resultUrl = serviceUrl(resultSvc, ns, "result", 8081, args.exposure);
+    this.registerOutputs({ namespace: ns, voteUrl: this.voteUrl, resultUrl: this.resultUrl });
+  }
+}
+
+/** A URL to open: the load balancer's address, or the port-forward that reaches a NodePort Service on a laptop cluster. */
+function serviceUrl(svc: k8s.core.v1.Service, ns: string, name: string, localPort: number, exposure: ServiceExposure): pulumi.Output<string> {
+  if (exposure.type === "NodePort") {
+    return pulumi.output(`http://localhost:${localPort} (after: kubectl -n ${ns} port-forward svc/${name} ${localPort}:80)`);
+  }
+  return svc.status.apply((s) => {
+    const ingress = s?.loadBalancer?.ingress?.[0];
+    const host = ingress?.hostname ?? ingress?.ip;
+    return host ? `http://${host}` : `(pending: kubectl -n ${ns} get svc ${name})`;
+  });
+}
