@@ -2,6 +2,7 @@
 // and caches each stack's result for the test file.
 
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PlanDocument } from "../../plan/record";
 
@@ -29,6 +30,13 @@ export function planJson(stack: string, extra: readonly string[] = []): PlanDocu
   const key = [stack, ...extra].join(" ");
   const hit = cache.get(key);
   if (hit) return hit;
+  // `npm test` plans every stack once beforehand (test/prepare-plans.ts).
+  const shared = process.env["PLAN_CACHE"] && extra.length === 0 ? path.resolve(ROOT, process.env["PLAN_CACHE"], `${stack}.json`) : undefined;
+  if (shared && existsSync(shared)) {
+    const doc = JSON.parse(readFileSync(shared, "utf8")) as PlanDocument;
+    cache.set(key, doc);
+    return doc;
+  }
   const r = runPlan([stack, "--json", ...extra]);
   if (r.code !== 0) throw new Error(`plan ${key} exited ${r.code}:\n${r.stderr}`);
   const doc = JSON.parse(r.stdout) as PlanDocument;
