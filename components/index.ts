@@ -1,9 +1,9 @@
 // The one place where the cloud is chosen: settings.platform is a discriminated union on `cloud`.
 
-import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../stacks/settings";
 import { EksPlatform } from "./aws";
 import { ExistingPlatform } from "./existing";
+import { GkePlatform } from "./gcp";
 import type { Platform } from "./platform";
 
 export function createPlatform(settings: Settings): Platform {
@@ -27,10 +27,17 @@ export function createPlatform(settings: Settings): Platform {
         retainVolumes: settings.app.retainData,
       });
     }
-    case "gcp":
-      throw new pulumi.RunError(
-        `Stack '${settings.stack}': its config is valid, but the GKE platform is not implemented yet ` +
-          `(cloud: ${p.cloud}). Use a stack with cloud: aws or existing meanwhile.`,
-      );
+    case "gcp": {
+      const { cloud: _cloud, ...gcp } = p;
+      return new GkePlatform(settings.stack, {
+        clusterName: `${settings.project}-${settings.stack}`,
+        kubernetesVersion: settings.kubernetesVersion,
+        gcp,
+        nodes: settings.nodes,
+        labels: settings.tags,
+        retainVolumes: settings.app.retainData,
+        workloadLogs: settings.environment === "prod",
+      });
+    }
   }
 }

@@ -7,7 +7,9 @@ import type { CallMock, StateMock } from "./mocks";
 
 const ACCOUNT = "111122223333";
 
-export const CALLS: Readonly<Record<string, CallMock>> = {};
+export const CALLS: Readonly<Record<string, CallMock>> = {
+  "gcp:organizations/getProject:getProject": (inputs) => ({ projectId: inputs["projectId"], number: "123456789012", name: inputs["projectId"] }),
+};
 
 function kubeconfigFor(clusterName: string, endpoint: string): string {
   return JSON.stringify({
@@ -43,4 +45,11 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name }),
   "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${name}` }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+  "gcp:container/cluster:Cluster": (name, inputs) => ({
+    name: inputs["name"] ?? name,
+    endpoint: "203.0.113.10",
+    masterAuth: { clusterCaCertificate: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" },
+  }),
+  "random:index/randomId:RandomId": () => ({ hex: "a1b2c3", b64Url: "obLD" }),
+  "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

@@ -15,7 +15,7 @@ export type CapacityType = "on-demand" | "spot";
 export interface SizePreset {
   readonly aws: { readonly instanceTypes: readonly AwsInstanceType[] };
   readonly gcp: { readonly machineTypes: readonly GcpMachineType[] };
-  /** Node counts; on a regional GKE cluster these are per zone. */
+  /** Node counts in total (GKE: totalMin/totalMaxNodeCount across the zones of a regional cluster). */
   readonly minNodes: number;
   readonly maxNodes: number;
   readonly diskSizeGb: number;

@@ -53,8 +53,8 @@ export const CONFIG_KEYS = {
   existingStorageClass: { type: "string", group: "existing", default: "standard", description: "StorageClass for volumes on an existing cluster (kind and minikube ship 'standard')." },
   // nodes
   nodeInstanceTypes: { type: "array", group: "nodes", default: [], description: "Node machine types; empty: the size preset's." },
-  nodeMinCount: { type: "integer", group: "nodes", default: 0, description: "Minimum nodes (per zone on a regional GKE cluster); 0: the size preset's." },
-  nodeMaxCount: { type: "integer", group: "nodes", default: 0, description: "Maximum nodes the autoscaler may reach; 0: the size preset's." },
+  nodeMinCount: { type: "integer", group: "nodes", default: 0, description: "Minimum nodes in total (across zones on a regional GKE cluster); 0: the size preset's." },
+  nodeMaxCount: { type: "integer", group: "nodes", default: 0, description: "Maximum nodes in total the autoscaler may reach; 0: the size preset's." },
   nodeDiskSizeGb: { type: "integer", group: "nodes", default: 0, description: "Node root disk in GB (20 to 500); 0: the size preset's." },
   nodeCapacityType: { type: "string", group: "nodes", default: "", description: "on-demand or spot; empty: spot in dev, on-demand elsewhere." },
   // app
