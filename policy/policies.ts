@@ -2,6 +2,9 @@
 // starts a gRPC server); tests and `npm run plan` import this array directly.
 
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsPolicies } from "./aws";
+import { gcpPolicies } from "./gcp";
+import { kubernetesPolicies } from "./kubernetes";
 
 export const PACK_NAME = "voting-platform";
 
@@ -22,4 +25,9 @@ export const kubernetesProviderClusterIdentifier: ResourceValidationPolicy = {
   },
 };
 
-export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [kubernetesProviderClusterIdentifier];
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  kubernetesProviderClusterIdentifier,
+  ...kubernetesPolicies,
+  ...awsPolicies,
+  ...gcpPolicies,
+];

@@ -1,0 +1,114 @@
+// GKE policies, over gcp:container/cluster:Cluster and gcp:container/nodePool:NodePool (the same
+// provider resources offline and in a real preview) and the gcp provider's default labels.
+
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const CLUSTER = "gcp:container/cluster:Cluster";
+const POOL = "gcp:container/nodePool:NodePool";
+
+/** Node settings of a pool, or of a cluster's inline default pool / node pools. */
+function nodeConfigs(type: string, props: Obj): Obj[] {
+  if (type === POOL) return [obj(props["nodeConfig"])];
+  if (type === CLUSTER) return [...(props["nodeConfig"] ? [obj(props["nodeConfig"])] : []), ...arr(props["nodePools"]).map((p) => obj(obj(p)["nodeConfig"]))];
+  return [];
+}
+
+export const gkePrivateNodes: ResourceValidationPolicy = {
+  name: "gke-private-nodes",
+  description: "GKE nodes have no public IPs (private nodes) and the control plane is not open to the world.",
+  validateResource: (args, report) => {
+    if (args.type !== CLUSTER) return;
+    if (obj(args.props["privateClusterConfig"])["enablePrivateNodes"] !== true) report("Set privateClusterConfig.enablePrivateNodes: true.");
+    const blocks = arr(obj(args.props["masterAuthorizedNetworksConfig"])["cidrBlocks"]).map((b) => obj(b)["cidrBlock"]);
+    if (blocks.includes("0.0.0.0/0")) report("masterAuthorizedNetworksConfig allows 0.0.0.0/0.");
+  },
+};
+
+export const gkeWorkloadIdentity: ResourceValidationPolicy = {
+  name: "gke-workload-identity",
+  description: "Workload Identity on the cluster and the GKE metadata server on its nodes.",
+  validateResource: (args, report) => {
+    if (args.type === CLUSTER && !obj(args.props["workloadIdentityConfig"])["workloadPool"]) report("Set workloadIdentityConfig.workloadPool (<project>.svc.id.goog).");
+    for (const nc of nodeConfigs(args.type, args.props)) {
+      if (args.type === POOL && obj(nc["workloadMetadataConfig"])["mode"] !== "GKE_METADATA") report("Set nodeConfig.workloadMetadataConfig.mode: GKE_METADATA.");
+    }
+  },
+};
+
+export const gkeShieldedNodes: ResourceValidationPolicy = {
+  name: "gke-shielded-nodes",
+  description: "Shielded GKE nodes with secure boot.",
+  validateResource: (args, report) => {
+    if (args.type === CLUSTER && args.props["enableShieldedNodes"] === false) report("enableShieldedNodes must not be false.");
+    if (args.type === POOL && obj(obj(args.props["nodeConfig"])["shieldedInstanceConfig"])["enableSecureBoot"] !== true) {
+      report("Set nodeConfig.shieldedInstanceConfig.enableSecureBoot: true.");
+    }
+  },
+};
+
+export const gkeNoDefaultServiceAccount: ResourceValidationPolicy = {
+  name: "gke-no-default-service-account",
+  description: "Node pools run as a dedicated service account, never the default compute account (project Editor).",
+  validateResource: (args, report) => {
+    if (args.type !== POOL) return;
+    const sa = obj(args.props["nodeConfig"])["serviceAccount"];
+    if (typeof sa !== "string" || sa === "" || sa === "default" || sa.endsWith("-compute@developer.gserviceaccount.com")) {
+      report("The node pool uses the default compute service account; give it a dedicated, least-privilege one.");
+    }
+  },
+};
+
+export const gkeReleaseChannel: ResourceValidationPolicy = {
+  name: "gke-release-channel",
+  description: "GKE clusters are enrolled in a release channel (patches arrive without manual upgrades).",
+  validateResource: (args, report) => {
+    if (args.type !== CLUSTER) return;
+    const channel = obj(args.props["releaseChannel"])["channel"];
+    if (!["RAPID", "REGULAR", "STABLE", "EXTENDED"].includes(String(channel))) report(`releaseChannel is ${String(channel)}; choose REGULAR or STABLE.`);
+  },
+};
+
+export const gkeDeletionProtection: ResourceValidationPolicy = {
+  name: "gke-deletion-protection",
+  description: "Where required (prod), GKE clusters have deletion protection on.",
+  configSchema: { properties: { required: { type: "boolean", default: true } } },
+  validateResource: (args, report) => {
+    if (args.type !== CLUSTER) return;
+    const { required = true } = args.getConfig<{ required?: boolean }>();
+    if (required && args.props["deletionProtection"] !== true) report("Set deletionProtection: true (turn it off deliberately, with allowDestroy, before a destroy).");
+  },
+};
+
+export const gkeNetworkPolicy: ResourceValidationPolicy = {
+  name: "gke-network-policy",
+  description: "NetworkPolicies are enforced: Dataplane V2, or the network-policy add-on.",
+  validateResource: (args, report) => {
+    if (args.type !== CLUSTER) return;
+    const dpv2 = args.props["datapathProvider"] === "ADVANCED_DATAPATH";
+    const calico = obj(args.props["networkPolicy"])["enabled"] === true;
+    if (!dpv2 && !calico) report("NetworkPolicies would not be enforced: set datapathProvider: ADVANCED_DATAPATH (at creation).");
+  },
+};
+
+export const requiredLabels: ResourceValidationPolicy = {
+  name: "gcp-required-labels",
+  description: "GCP resources carry the required labels, through the provider's defaultLabels.",
+  configSchema: { properties: { labels: { type: "array", items: { type: "string" }, default: ["project", "environment", "owner"] } } },
+  validateResource: (args, report) => {
+    const { labels = ["project", "environment", "owner"] } = args.getConfig<{ labels?: string[] }>();
+    const parse = (v: unknown): Obj => (typeof v === "string" ? (JSON.parse(v) as Obj) : obj(v));
+    if (args.type === "pulumi:providers:gcp") {
+      const have = parse(args.props["defaultLabels"]);
+      const missing = labels.filter((l) => !have[l]);
+      if (missing.length) report(`The GCP provider's defaultLabels lack ${missing.join(", ")}.`);
+      return;
+    }
+    if (args.type.startsWith("gcp:") && args.provider === undefined) report("Uses the default GCP provider, which sets no labels.");
+  },
+};
+
+export const gcpPolicies = [gkePrivateNodes, gkeWorkloadIdentity, gkeShieldedNodes, gkeNoDefaultServiceAccount, gkeReleaseChannel, gkeDeletionProtection, gkeNetworkPolicy, requiredLabels];
