@@ -10,25 +10,26 @@ import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
 
 const root = path.resolve(__dirname, "..");
-const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>]\n  stacks: ${shippedStacks(root).join(", ")}`;
+const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>] [--policy-config <policy/config/x.json>]\n  stacks: ${shippedStacks(root).join(", ")}`;
 
 async function main(argv: string[]): Promise<number> {
   const { values: flags, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { json: { type: "boolean" }, "config-file": { type: "string" } },
+    options: { json: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" } },
   });
   const json = flags.json === true;
   const configFile = typeof flags["config-file"] === "string" ? path.resolve(flags["config-file"]) : undefined;
-  const unknownFlags = Object.keys(flags).filter((f) => f !== "json" && f !== "config-file");
+  const policyConfig = typeof flags["policy-config"] === "string" ? path.resolve(flags["policy-config"]) : undefined;
+  const unknownFlags = Object.keys(flags).filter((f) => !["json", "config-file", "policy-config"].includes(f));
   if (positionals.length !== 1 || unknownFlags.length > 0) {
     process.stderr.write(`${usage}\n`);
     return 1;
   }
   const stack = positionals[0]!;
   try {
-    const doc = await evaluateStack(root, stack, configFile);
+    const doc = await evaluateStack(root, stack, configFile, policyConfig);
     process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderPlan(doc)}\n`);
     const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) {

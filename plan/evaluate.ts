@@ -40,7 +40,7 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   return value;
 }
 
-export async function evaluateStack(root: string, stack: string, configFile?: string): Promise<PlanDocument> {
+export async function evaluateStack(root: string, stack: string, configFile?: string, policyConfigOverride?: string): Promise<PlanDocument> {
   if (evaluated) throw new Error("evaluateStack runs once per process (the Pulumi runtime is global)");
   evaluated = true;
 
@@ -71,7 +71,8 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
   }
   await settle(recorder.pending);
 
-  const policyConfigFile = path.join(root, "policy", "config", `${stack}.json`);
+  // Like `pulumi preview --policy-pack-config`: the stack's own file unless another is named.
+  const policyConfigFile = policyConfigOverride ?? path.join(root, "policy", "config", `${stack}.json`);
   const policyConfig = existsSync(policyConfigFile) ? readPolicyConfig(policyConfigFile) : {};
   const resources = [...recorder.records].sort((a, b) => a.urn.localeCompare(b.urn));
   const violations = await evaluatePolicies(resources, policies, policyConfig);

@@ -103,7 +103,7 @@ export const instanceTypesAllowed: ResourceValidationPolicy = {
   description: "Node instance types come from the allow-list.",
   configSchema: { properties: { allowed: { type: "array", items: { type: "string" }, default: [] } } },
   validateResource: (args, report) => {
-    let types: unknown[] = [];
+    let types: unknown[];
     if (args.type === "eks:index:ManagedNodeGroup" || args.type === "aws:eks/nodeGroup:NodeGroup") types = arr(args.props["instanceTypes"]);
     else if (args.type === "aws:ec2/launchTemplate:LaunchTemplate" && args.props["instanceType"]) types = [args.props["instanceType"]];
     else return;

@@ -84,3 +84,24 @@ describe("a broken stack file", () => {
     assert.match(r.stderr, /usage: npm run plan -- <stack>/);
   });
 });
+
+describe("a stack that violates policy", () => {
+  it("is stopped by prod's policy config: exit 1 and the expected violations", () => {
+    const r = runPlan(["policy-broken", "--json", "--config-file", "test/fixtures/Pulumi.policy-broken.yaml", "--policy-config", "policy/config/prod.json"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /mandatory policy violations: this stack would not deploy/);
+    const doc = JSON.parse(r.stdout) as { policies: { violations: { policy: string; enforcementLevel: string; message: string }[] } };
+    const policies = [...new Set(doc.policies.violations.map((v) => v.policy))].sort();
+    assert.deepEqual(policies, ["aws-instance-types-allowed", "eks-control-plane-logging", "eks-endpoint-restricted", "k8s-images-pinned", "k8s-min-replicas"]);
+    assert.ok(doc.policies.violations.every((v) => v.enforcementLevel === "mandatory"));
+    assert.ok(doc.policies.violations.some((v) => /acme\/vote:1\.0 is pinned by tag/.test(v.message)));
+  });
+
+  it("passes (advisory only) with its own dev policy config", () => {
+    const r = runPlan(["policy-broken", "--json", "--config-file", "test/fixtures/Pulumi.policy-broken.yaml", "--policy-config", "policy/config/dev.json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { policies: { violations: { enforcementLevel: string }[] } };
+    assert.ok(doc.policies.violations.length > 0);
+    assert.ok(doc.policies.violations.every((v) => v.enforcementLevel === "advisory"));
+  });
+});

@@ -1,0 +1,189 @@
+// For each policy: a passing resource, and the same resource with one field changed, which fails.
+
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { evaluatePolicies, type PolicyPackConfig } from "../../plan/policy";
+import type { ResourceRecord } from "../../plan/record";
+import * as awsP from "../../policy/aws";
+import * as gcpP from "../../policy/gcp";
+import * as k8sP from "../../policy/kubernetes";
+import { policies } from "../../policy/policies";
+
+type Obj = Record<string, unknown>;
+
+function record(type: string, inputs: Obj, provider: string | null = null): ResourceRecord {
+  return {
+    urn: `urn:pulumi:t::voting-platform::${type}::r`,
+    type,
+    name: "r",
+    parent: null,
+    custom: true,
+    provider,
+    dependsOn: [],
+    inputs,
+    options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
+  };
+}
+
+const goodContainer = () => ({
+  name: "app",
+  image: "docker.io/acme/app:1.2@sha256:" + "a".repeat(64),
+  ports: [{ name: "http", containerPort: 8080 }],
+  env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "password" } } }],
+  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true },
+  readinessProbe: { httpGet: { path: "/", port: "http" } },
+  livenessProbe: { tcpSocket: { port: "http" } },
+});
+const deployment = () => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "app", namespace: "voting" },
+  spec: { replicas: 2, selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [goodContainer()] } } },
+});
+const container = (d: Obj) => ((d["spec"] as Obj)["template"] as { spec: { containers: Obj[] } }).spec.containers[0]!;
+
+interface Case {
+  readonly policy: ResourceValidationPolicy;
+  readonly type: string;
+  readonly good: () => Obj;
+  /** One change that must produce a violation. */
+  readonly breakIt: (o: Obj) => void;
+  readonly config?: Obj;
+  readonly provider?: { type: string; inputs: Obj };
+}
+
+const AWS_PROVIDER = { type: "pulumi:providers:aws", inputs: { region: "us-east-1", defaultTags: JSON.stringify({ tags: { project: "p", environment: "dev", owner: "o" } }) } };
+const GCP_PROVIDER = { type: "pulumi:providers:gcp", inputs: { project: "p", defaultLabels: JSON.stringify({ project: "p", environment: "dev", owner: "o" }) } };
+
+const eksComponent = () => ({
+  endpointPublicAccess: true,
+  publicAccessCidrs: ["203.0.113.0/24"],
+  encryptionConfigKeyArn: "arn:aws:kms:us-east-1:1:key/k",
+  enabledClusterLogTypes: ["api", "audit", "authenticator"],
+  upgradePolicy: { supportType: "STANDARD" },
+  nodeAssociatePublicIpAddress: false,
+});
+const eksCluster = () => ({
+  vpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
+  encryptionConfig: { resources: ["secrets"], provider: { keyArn: "k" } },
+  enabledClusterLogTypes: ["api", "audit", "authenticator"],
+  upgradePolicy: { supportType: "STANDARD" },
+});
+const launchTemplate = () => ({
+  metadataOptions: { httpTokens: "required" },
+  blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20 } }],
+});
+const gkeCluster = () => ({
+  privateClusterConfig: { enablePrivateNodes: true },
+  masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "203.0.113.0/24" }] },
+  workloadIdentityConfig: { workloadPool: "p.svc.id.goog" },
+  enableShieldedNodes: true,
+  releaseChannel: { channel: "REGULAR" },
+  deletionProtection: true,
+  datapathProvider: "ADVANCED_DATAPATH",
+});
+const gkePool = () => ({
+  nodeConfig: { serviceAccount: "nodes@p.iam.gserviceaccount.com", workloadMetadataConfig: { mode: "GKE_METADATA" }, shieldedInstanceConfig: { enableSecureBoot: true } },
+});
+
+const D = "kubernetes:apps/v1:Deployment";
+const cases: [string, Case][] = [
+  ["image :latest", { policy: k8sP.imagesPinned, type: D, good: deployment, breakIt: (d) => (container(d)["image"] = "acme/app:latest") }],
+  ["untagged image", { policy: k8sP.imagesPinned, type: D, good: deployment, breakIt: (d) => (container(d)["image"] = "acme/app") }],
+  ["tag without digest where digests are required", { policy: k8sP.imagesPinned, type: D, good: deployment, config: { requireDigest: true }, breakIt: (d) => (container(d)["image"] = "acme/app:1.2") }],
+  ["no memory limit", { policy: k8sP.resourcesSet, type: D, good: deployment, breakIt: (d) => delete (container(d)["resources"] as { limits: Obj }).limits["memory"] }],
+  ["privileged", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => ((container(d)["securityContext"] as Obj)["privileged"] = true) }],
+  ["escalation not forbidden", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => delete (container(d)["securityContext"] as Obj)["allowPrivilegeEscalation"] }],
+  ["hostNetwork", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["hostNetwork"] = true) }],
+  ["hostPID", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["hostPID"] = true) }],
+  ["hostPort", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (container(d)["ports"] = [{ containerPort: 80, hostPort: 80 }]) }],
+  ["no readiness probe", { policy: k8sP.probesSet, type: D, good: deployment, breakIt: (d) => delete container(d)["readinessProbe"] }],
+  ["password as a literal", { policy: k8sP.noSecretLiterals, type: D, good: deployment, breakIt: (d) => (container(d)["env"] = [{ name: "POSTGRES_PASSWORD", value: "postgres" }]) }],
+  ["one replica in prod", { policy: k8sP.minReplicas, type: D, good: deployment, config: { minReplicas: 2 }, breakIt: (d) => ((d["spec"] as Obj)["replicas"] = 1) }],
+  [
+    "namespace without Pod Security",
+    { policy: k8sP.namespacePodSecurity, type: "kubernetes:core/v1:Namespace", good: () => ({ metadata: { name: "n", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } }), breakIt: (n) => ((n["metadata"] as { labels: Obj }).labels = {}) },
+  ],
+  [
+    "LoadBalancer not allowed",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:core/v1:Service", config: { allowed: ["voting/vote"] }, good: () => ({ metadata: { name: "vote", namespace: "voting" }, spec: { type: "LoadBalancer" } }), breakIt: (s) => ((s["metadata"] as Obj)["name"] = "db") },
+  ],
+  [
+    "Helm release without a version",
+    { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => delete r["version"] },
+  ],
+  [
+    "Helm release from a version range",
+    { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => (r["version"] = "^12") },
+  ],
+  [
+    "Helm release without a repository",
+    { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => delete r["repositoryOpts"] },
+  ],
+  ["EKS endpoint open to the world", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["publicAccessCidrs"] = ["0.0.0.0/0"]) }],
+  ["EKS public endpoint without CIDRs", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => delete c["publicAccessCidrs"] }],
+  ["aws.eks.Cluster public by default", { policy: awsP.eksEndpointRestricted, type: "aws:eks/cluster:Cluster", good: eksCluster, breakIt: (c) => (c["vpcConfig"] = {}) }],
+  ["EKS without KMS", { policy: awsP.eksSecretsEncryption, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => delete c["encryptionConfigKeyArn"] }],
+  ["aws.eks.Cluster without secrets encryption", { policy: awsP.eksSecretsEncryption, type: "aws:eks/cluster:Cluster", good: eksCluster, breakIt: (c) => delete c["encryptionConfig"] }],
+  ["EKS without audit logs", { policy: awsP.eksControlPlaneLogging, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["enabledClusterLogTypes"] = ["api"]) }],
+  ["EKS on EXTENDED support", { policy: awsP.eksStandardSupport, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["upgradePolicy"] = { supportType: "EXTENDED" }) }],
+  ["aws.eks.Cluster without upgradePolicy", { policy: awsP.eksStandardSupport, type: "aws:eks/cluster:Cluster", good: eksCluster, breakIt: (c) => delete c["upgradePolicy"] }],
+  ["launch template allowing IMDSv1", { policy: awsP.nodesImdsV2, type: "aws:ec2/launchTemplate:LaunchTemplate", good: launchTemplate, breakIt: (t) => (t["metadataOptions"] = { httpTokens: "optional" }) }],
+  ["node group without launch template", { policy: awsP.nodesImdsV2, type: "eks:index:ManagedNodeGroup", good: () => ({ launchTemplate: { id: "lt" } }), breakIt: (n) => delete n["launchTemplate"] }],
+  ["nodes with public IPs", { policy: awsP.nodesNoPublicIp, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["nodeAssociatePublicIpAddress"] = true) }],
+  ["instance type outside the allow-list", { policy: awsP.instanceTypesAllowed, type: "eks:index:ManagedNodeGroup", config: { allowed: ["t3.medium"] }, good: () => ({ instanceTypes: ["t3.medium"] }), breakIt: (n) => (n["instanceTypes"] = ["p5.48xlarge"]) }],
+  ["provider without the owner tag", { policy: awsP.requiredTags, type: "pulumi:providers:aws", good: () => ({ ...AWS_PROVIDER.inputs }), breakIt: (p) => (p["defaultTags"] = JSON.stringify({ tags: { project: "p", environment: "dev" } })) }],
+  ["KMS key without rotation", { policy: awsP.kmsRotation, type: "aws:kms/key:Key", good: () => ({ enableKeyRotation: true }), breakIt: (k) => (k["enableKeyRotation"] = false) }],
+  ["unencrypted root volume", { policy: awsP.encryptedVolumes, type: "aws:ec2/launchTemplate:LaunchTemplate", good: launchTemplate, breakIt: (t) => (t["blockDeviceMappings"] = [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }]) }],
+  [
+    "unencrypted EBS StorageClass",
+    { policy: awsP.encryptedVolumes, type: "kubernetes:storage.k8s.io/v1:StorageClass", good: () => ({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } }), breakIt: (s) => (s["parameters"] = { type: "gp3" }) },
+  ],
+  ["GKE public nodes", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["privateClusterConfig"] = { enablePrivateNodes: false }) }],
+  ["GKE control plane open to the world", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["masterAuthorizedNetworksConfig"] = { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] }) }],
+  ["GKE without Workload Identity", { policy: gcpP.gkeWorkloadIdentity, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => delete c["workloadIdentityConfig"] }],
+  ["node pool without the GKE metadata server", { policy: gcpP.gkeWorkloadIdentity, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => ((p["nodeConfig"] as Obj)["workloadMetadataConfig"] = { mode: "GCE_METADATA" }) }],
+  ["GKE without shielded nodes", { policy: gcpP.gkeShieldedNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["enableShieldedNodes"] = false) }],
+  ["node pool without secure boot", { policy: gcpP.gkeShieldedNodes, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => delete (p["nodeConfig"] as Obj)["shieldedInstanceConfig"] }],
+  ["node pool on the default compute account", { policy: gcpP.gkeNoDefaultServiceAccount, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => ((p["nodeConfig"] as Obj)["serviceAccount"] = "123-compute@developer.gserviceaccount.com") }],
+  ["GKE without a release channel", { policy: gcpP.gkeReleaseChannel, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["releaseChannel"] = { channel: "UNSPECIFIED" }) }],
+  ["GKE prod without deletion protection", { policy: gcpP.gkeDeletionProtection, type: "gcp:container/cluster:Cluster", config: { required: true }, good: gkeCluster, breakIt: (c) => (c["deletionProtection"] = false) }],
+  ["GKE without NetworkPolicy enforcement", { policy: gcpP.gkeNetworkPolicy, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["datapathProvider"] = "LEGACY_DATAPATH") }],
+  ["GCP provider without labels", { policy: gcpP.requiredLabels, type: "pulumi:providers:gcp", good: () => ({ ...GCP_PROVIDER.inputs }), breakIt: (p) => (p["defaultLabels"] = JSON.stringify({ project: "p" })) }],
+];
+
+async function run(c: Case, inputs: Obj) {
+  const records: ResourceRecord[] = [];
+  let providerUrn: string | null = null;
+  const prov = c.type.startsWith("aws:") ? AWS_PROVIDER : c.type.startsWith("gcp:") ? GCP_PROVIDER : c.provider;
+  if (prov && !c.type.startsWith("pulumi:providers:")) {
+    const p = record(prov.type, prov.inputs);
+    records.push({ ...p, urn: `${p.urn}-provider` });
+    providerUrn = `${p.urn}-provider`;
+  }
+  records.push(record(c.type, inputs, providerUrn));
+  const config: PolicyPackConfig = { [c.policy.name]: { enforcementLevel: "mandatory", ...(c.config ?? {}) } };
+  return (await evaluatePolicies(records, [c.policy], config)).filter((v) => v.urn === records[records.length - 1]!.urn);
+}
+
+describe("each policy passes the good case and fails when one field changes", () => {
+  for (const [title, c] of cases) {
+    it(`${c.policy.name}: ${title}`, async () => {
+      assert.deepEqual(await run(c, c.good()), [], "the good case passes");
+      const broken = c.good();
+      c.breakIt(broken);
+      const v = await run(c, broken);
+      assert.ok(v.length >= 1, "the changed case fails");
+      assert.equal(v[0]!.enforcementLevel, "mandatory");
+      assert.equal(v[0]!.policy, c.policy.name);
+    });
+  }
+
+  it("covers every policy of the pack", () => {
+    const covered = new Set(cases.map(([, c]) => c.policy.name));
+    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && n !== "kubernetes-provider-cluster-identifier");
+    assert.deepEqual(missing, []);
+  });
+});
