@@ -1,6 +1,8 @@
 // stack config -> validated settings -> platform (cluster) -> workloads -> outputs
 import { createPlatform } from "./components";
+import { Monitoring } from "./components/monitoring";
 import { VotingApp } from "./components/voting-app";
+import { METRICS_LABEL } from "./components/voting-app/manifests";
 import { EXPORTER_IMAGES } from "./stacks/presets";
 import { loadSettings } from "./stacks/config";
 
@@ -25,6 +27,22 @@ const app = new VotingApp(
   k8sOpts,
 );
 
+const monitoring = settings.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      {
+        managedControlPlane: platform.managedControlPlane,
+        storageClassName: platform.storageClassName,
+        retentionDays: settings.monitoring.retentionDays,
+        storageGb: settings.monitoring.storageGb,
+        grafana: settings.monitoring.grafana,
+        appNamespace: app.namespace,
+        metricsLabel: METRICS_LABEL,
+      },
+      k8sOpts,
+    )
+  : undefined;
+
 export const cloud = settings.platform.cloud;
 export const environment = settings.environment;
 export const size = settings.size;
@@ -35,3 +53,5 @@ export const serviceExposure = platform.exposure.type;
 export const appNamespace = app.namespace;
 export const voteUrl = app.voteUrl;
 export const resultUrl = app.resultUrl;
+export const grafanaAccess = monitoring?.grafanaAccess;
+export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;

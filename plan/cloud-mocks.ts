@@ -51,5 +51,6 @@ export const STATES: Readonly<Record<string, StateMock>> = {
     masterAuth: { clusterCaCertificate: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" },
   }),
   "random:index/randomId:RandomId": () => ({ hex: "a1b2c3", b64Url: "obLD" }),
+  "random:index/randomPassword:RandomPassword": () => ({ result: "offline-plan-placeholder" }),
   "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

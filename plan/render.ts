@@ -6,6 +6,18 @@ import type { PlanDocument, ResourceRecord } from "./record";
 /** Per resource type, the inputs worth showing in the tree (dotted paths into inputs). */
 const KEY_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "pulumi:providers:kubernetes": ["clusterIdentifier", "context"],
+  "pulumi:providers:aws": ["region"],
+  "pulumi:providers:gcp": ["project", "region"],
+  "kubernetes:helm.sh/v3:Release": ["chart", "version"],
+  "awsx:ec2:Vpc": ["cidrBlock", "natGateways.strategy"],
+  "eks:index:Cluster": ["version", "authenticationMode", "endpointPublicAccess", "upgradePolicy.supportType"],
+  "eks:index:ManagedNodeGroup": ["instanceTypes", "capacityType", "scalingConfig.minSize", "scalingConfig.maxSize"],
+  "aws:eks/addon:Addon": ["addonName"],
+  "gcp:container/cluster:Cluster": ["location", "datapathProvider", "releaseChannel.channel", "deletionProtection"],
+  "gcp:container/nodePool:NodePool": ["nodeConfig.machineType", "nodeConfig.spot", "autoscaling.totalMinNodeCount", "autoscaling.totalMaxNodeCount"],
+  "kubernetes:apps/v1:Deployment": ["spec.replicas"],
+  "kubernetes:core/v1:Service": ["metadata.name", "spec.type"],
+  "kubernetes:storage.k8s.io/v1:StorageClass": ["metadata.name", "reclaimPolicy"],
 };
 
 function get(obj: unknown, dotted: string): unknown {

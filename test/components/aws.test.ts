@@ -149,7 +149,7 @@ for (const [stack, e] of Object.entries(expected)) {
 
     it("scales nodes with a pinned Cluster Autoscaler release using its own Pod Identity role", () => {
       const d = doc();
-      const rel = inputsOf<k8s.helm.v3.ReleaseArgs>(find(d, "kubernetes:helm.sh/v3:Release"));
+      const rel = inputsOf<k8s.helm.v3.ReleaseArgs>(find(d, "kubernetes:helm.sh/v3:Release", `${stack}-cluster-autoscaler`));
       assert.equal(rel.chart, "cluster-autoscaler");
       assert.equal(rel.version, CLUSTER_AUTOSCALER_CHART.version);
       assert.deepEqual(rel.repositoryOpts, { repo: "https://kubernetes.github.io/autoscaler" });

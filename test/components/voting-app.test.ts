@@ -73,7 +73,7 @@ describe("voting app on the local stack", () => {
 
   it("gives every container requests, limits and a strict securityContext; the namespace enforces 'restricted'", () => {
     const d = doc();
-    const ns = inputsOf<k8s.core.v1.NamespaceArgs>(find(d, "kubernetes:core/v1:Namespace")).metadata as { name: string; labels: Record<string, string> };
+    const ns = inputsOf<k8s.core.v1.NamespaceArgs>(find(d, "kubernetes:core/v1:Namespace", "voting-ns")).metadata as { name: string; labels: Record<string, string> };
     assert.equal(ns.name, "voting");
     assert.equal(ns.labels["pod-security.kubernetes.io/enforce"], "restricted");
     const workloads = [...all(d, "kubernetes:apps/v1:Deployment"), ...all(d, "kubernetes:apps/v1:StatefulSet")];
@@ -204,7 +204,7 @@ describe("voting app per environment", () => {
 
   it("prod: the database and its namespace are protected and outlive a stack delete", () => {
     const d = planJson("prod");
-    for (const r of [byName(d, "kubernetes:apps/v1:StatefulSet", "db"), find(d, "kubernetes:core/v1:Namespace")]) {
+    for (const r of [byName(d, "kubernetes:apps/v1:StatefulSet", "db"), find(d, "kubernetes:core/v1:Namespace", "voting-ns")]) {
       assert.equal(r.options.protect, true, r.type);
       assert.equal(r.options.retainOnDelete, true, r.type);
     }

@@ -1,6 +1,7 @@
 // Validates recorded Kubernetes objects against the OpenAPI schemas that kubernetes-models ships
 // (5.1.0: Kubernetes v1.36.0, one minor ahead of the clusters' 1.35; the objects here use nothing
-// newer than 1.29). kubernetes-models is ESM-only, hence the dynamic import.
+// newer than 1.29), and Prometheus-operator custom resources against their CRD schemas
+// (@kubernetes-models/prometheus-operator). Both are ESM-only, hence the dynamic import.
 
 import type { ResourceRecord } from "../../plan/record";
 
@@ -18,8 +19,10 @@ export function apiVersionKind(type: string): [string, string] | undefined {
 
 export async function validateObject(apiVersion: string, kind: string, object: unknown): Promise<string | undefined> {
   let mod: Record<string, ModelClass>;
+  // Custom resources of the Prometheus operator have their CRD schemas in their own package.
+  const pkg = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
   try {
-    mod = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
+    mod = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
   } catch {
     return `no schema for ${apiVersion} ${kind} in kubernetes-models`;
   }

@@ -1,0 +1,56 @@
+// Alert rules for the voting app (PrometheusRule groups), from metrics that kube-state-metrics
+// and the app's exporters produce.
+
+export interface Rule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: "warning" | "critical" };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+export function alertRules(ns: string): { name: string; rules: Rule[] }[] {
+  return [
+    {
+      name: "voting-app",
+      rules: [
+        {
+          alert: "VotingDeploymentNotReady",
+          expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment=~"vote|result|worker|redis"} < kube_deployment_spec_replicas{namespace="${ns}",deployment=~"vote|result|worker|redis"}`,
+          for: "5m",
+          labels: { severity: "warning" },
+          annotations: { summary: "{{ $labels.deployment }} has unavailable replicas", description: "{{ $labels.deployment }} in {{ $labels.namespace }} has had fewer available replicas than desired for 5 minutes." },
+        },
+        {
+          alert: "VotingDatabaseNotReady",
+          expr: `kube_statefulset_status_replicas_ready{namespace="${ns}",statefulset="db"} < kube_statefulset_replicas{namespace="${ns}",statefulset="db"}`,
+          for: "5m",
+          labels: { severity: "critical" },
+          annotations: { summary: "The db StatefulSet is not ready", description: "Postgres has not been ready for 5 minutes: votes are queueing in Redis and results are stale." },
+        },
+        {
+          alert: "VotingPostgresDown",
+          expr: `pg_up{namespace="${ns}"} == 0 or absent(pg_up{namespace="${ns}"})`,
+          for: "3m",
+          labels: { severity: "critical" },
+          annotations: { summary: "Postgres is down or not scraped", description: "postgres_exporter cannot reach Postgres (pg_up == 0), or the exporter itself is gone." },
+        },
+        {
+          alert: "VotingRedisDown",
+          expr: `redis_up{namespace="${ns}"} == 0 or absent(redis_up{namespace="${ns}"})`,
+          for: "3m",
+          labels: { severity: "critical" },
+          annotations: { summary: "Redis is down or not scraped", description: "redis_exporter cannot reach Redis (redis_up == 0), or the exporter itself is gone: new votes fail." },
+        },
+        {
+          // The worker pops a vote every 100 ms; a queue that never empties for 10 minutes means it is not draining.
+          alert: "VotingQueueNotDraining",
+          expr: `min_over_time(redis_key_size{namespace="${ns}",key="votes"}[10m]) > 0`,
+          for: "5m",
+          labels: { severity: "warning" },
+          annotations: { summary: "Votes are piling up in Redis", description: "The votes queue has not been empty for 15 minutes ({{ $value }} waiting): the worker is down or cannot write to Postgres." },
+        },
+      ],
+    },
+  ];
+}
