@@ -35,7 +35,7 @@ describe("npm run plan -- local", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /voting-platform \/ local: cloud existing, environment dev, size small/);
     assert.match(r.stdout, /platform\s+existing cluster, context kind-voting, NodePort services, StorageClass standard/);
-    assert.match(r.stdout, /└─ voting-platform:existing:ExistingPlatform {2}local/);
+    assert.match(r.stdout, /[├└]─ voting-platform:existing:ExistingPlatform {2}local/);
     assert.match(r.stdout, /└─ pulumi:providers:kubernetes {2}local-k8s {3}clusterIdentifier=existing\/kind-voting/);
     assert.match(r.stdout, /Policies \(pack voting-platform, config policy\/config\/local.json\): no violations/);
   });
