@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Pulumi programs create resources for their side effects.
     files: ["index.ts", "policy/index.ts"],
     rules: { "no-new": "off" },

@@ -6,23 +6,27 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PlanConfigError, PlanRunError, evaluateStack } from "./evaluate";
+import { existsSync, readFileSync } from "node:fs";
+import { diffPlans, renderDiff, type PlanDiff } from "./diff";
+import type { PlanDocument } from "./record";
 import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
 
 const root = path.resolve(__dirname, "..");
-const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>] [--policy-config <policy/config/x.json>]\n  stacks: ${shippedStacks(root).join(", ")}`;
+const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>] [--policy-config <policy/config/x.json>] [--diff <base-plan.json>]\n  stacks: ${shippedStacks(root).join(", ")}`;
 
 async function main(argv: string[]): Promise<number> {
   const { values: flags, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { json: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" } },
+    options: { json: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" }, diff: { type: "string" } },
   });
   const json = flags.json === true;
   const configFile = typeof flags["config-file"] === "string" ? path.resolve(flags["config-file"]) : undefined;
   const policyConfig = typeof flags["policy-config"] === "string" ? path.resolve(flags["policy-config"]) : undefined;
-  const unknownFlags = Object.keys(flags).filter((f) => !["json", "config-file", "policy-config"].includes(f));
+  const diffBase = typeof flags["diff"] === "string" ? path.resolve(flags["diff"]) : undefined;
+  const unknownFlags = Object.keys(flags).filter((f) => !["json", "config-file", "policy-config", "diff"].includes(f));
   if (positionals.length !== 1 || unknownFlags.length > 0) {
     process.stderr.write(`${usage}\n`);
     return 1;
@@ -30,7 +34,12 @@ async function main(argv: string[]): Promise<number> {
   const stack = positionals[0]!;
   try {
     const doc = await evaluateStack(root, stack, configFile, policyConfig);
-    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderPlan(doc)}\n`);
+    let diff: PlanDiff | undefined;
+    if (diffBase) {
+      if (!existsSync(diffBase)) throw new StackFileError(`--diff: no such plan file ${diffBase}`);
+      diff = diffPlans(JSON.parse(readFileSync(diffBase, "utf8")) as PlanDocument, doc);
+    }
+    process.stdout.write(json ? `${JSON.stringify(diff ? { ...doc, diff } : doc, null, 2)}\n` : `${renderPlan(doc)}${diff ? `\n\n${renderDiff(diff)}` : ""}\n`);
     const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) {
       process.stderr.write(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"}: this stack would not deploy.\n`);
@@ -53,7 +62,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    // For `npm run bench`: this process's own peak memory.
+    if (process.env["PLAN_REPORT_USAGE"]) process.stderr.write(`plan-usage maxRssKiB=${process.resourceUsage().maxRSS}\n`);
+    process.exit(code);
+  },
   (err: unknown) => {
     process.stderr.write(`${String(err)}\n`);
     process.exit(2);

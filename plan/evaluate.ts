@@ -3,7 +3,11 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
+import { checkCapacity } from "../estimates/capacity";
+import { estimateCost } from "../estimates/cost";
+import { criticalPath } from "../estimates/schedule";
 import { PACK_NAME, policies } from "../policy/policies";
 import { ConfigError, loadSettings } from "../stacks/config";
 import { formatProblem } from "../stacks/settings";
@@ -56,7 +60,8 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
       // The settings the program resolves, for the plan's "settings" field: the same function
       // index.ts calls, so the plan shows what the program saw.
       settings = loadSettings();
-      exportsOf = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+      // require, as Pulumi's language host loads a program (CommonJS).
+      exportsOf = createRequire(__filename)(path.join(root, "index.ts")) as Record<string, unknown>;
       return undefined;
     });
   } catch (err) {
@@ -84,5 +89,8 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
     resources,
     outputs,
     policies: { pack: PACK_NAME, config: existsSync(policyConfigFile) ? path.relative(root, policyConfigFile) : null, violations },
+    cost: estimateCost(resources),
+    capacity: checkCapacity(resources),
+    schedule: criticalPath(resources),
   };
 }

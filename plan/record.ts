@@ -33,6 +33,10 @@ export interface PolicyViolation {
   readonly message: string;
 }
 
+import type { CapacityReport } from "../estimates/capacity";
+import type { CostEstimate } from "../estimates/cost";
+import type { Schedule } from "../estimates/schedule";
+
 export interface PlanDocument {
   readonly project: string;
   readonly stack: string;
@@ -40,4 +44,7 @@ export interface PlanDocument {
   readonly resources: readonly ResourceRecord[];
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly policies: { readonly pack: string; readonly config: string | null; readonly violations: readonly PolicyViolation[] };
+  readonly cost: CostEstimate;
+  readonly capacity: CapacityReport;
+  readonly schedule: Schedule;
 }

@@ -90,6 +90,24 @@ export function renderPlan(doc: PlanDocument): string {
     ...Object.entries(doc.outputs).map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`),
     "",
   ];
+  const c = doc.cost;
+  lines.push(`Cost estimate: $${c.monthly.toFixed(2)}/month ($${c.monthlyBeforeLoadBalancers.toFixed(2)} before load balancers and traffic); ${c.basis}`);
+  for (const l of c.lines) lines.push(`  ${l.monthly.toFixed(2).padStart(9)}  ${l.item}${l.quantity !== 1 ? ` × ${l.quantity} ${l.unit}` : ""}`);
+  for (const n of c.notes) lines.push(`  note: ${n}`);
+  lines.push("");
+  const cap = doc.capacity;
+  if (cap.applicable) {
+    const r = cap.requested;
+    const a = cap.allocatable;
+    lines.push(`Capacity at the minimum ${cap.nodes} × ${cap.machineType}: CPU ${Math.round(r.cpuMillis)}m of ${Math.round(a.cpuMillis)}m, memory ${Math.round(r.memoryMiB)} of ${Math.round(a.memoryMiB)} MiB, pods ${r.pods} of ${a.pods}: ${cap.fits ? "fits" : "DOES NOT FIT"}`);
+    for (const w of cap.warnings) lines.push(`  warning: ${w}`);
+  } else {
+    lines.push(`Capacity: ${cap.basis}; the stack requests CPU ${Math.round(cap.requested.cpuMillis)}m, memory ${Math.round(cap.requested.memoryMiB)} MiB, ${cap.requested.pods} pods`);
+  }
+  lines.push("");
+  lines.push(`Deploy time estimate: ${doc.schedule.criticalPathMinutes} min on the critical path (${doc.schedule.basis})`);
+  for (const u of doc.schedule.path) lines.push(`  → ${u.split("::").slice(-2).join(" ")}`);
+  lines.push("");
   const v = doc.policies.violations;
   lines.push(`Policies (pack ${doc.policies.pack}, config ${doc.policies.config ?? "none: pack defaults"}): ${v.length === 0 ? "no violations" : `${v.length} violation${v.length === 1 ? "" : "s"}`}`);
   for (const x of v) lines.push(`  [${x.enforcementLevel}] ${x.policy}: ${x.message}${x.urn ? `\n      at ${x.urn}` : ""}`);

@@ -3,6 +3,7 @@
 
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
+import { monthlyBudget } from "./budget";
 import { gcpPolicies } from "./gcp";
 import { kubernetesPolicies } from "./kubernetes";
 
@@ -30,4 +31,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...kubernetesPolicies,
   ...awsPolicies,
   ...gcpPolicies,
+  monthlyBudget,
 ];

@@ -69,3 +69,46 @@ export const MANAGED_KUBERNETES_VERSIONS = ["1.35"] as const;
 /** An existing cluster (kind, minikube, kubeadm) may be older; the version picks the schemas to validate against. */
 export const EXISTING_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"] as const;
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
+
+/**
+ * Other list prices (USD, 730 h/month), same date and regions as above. Spot discounts are
+ * typical, not promised: spot prices move with demand, by hour and AZ.
+ */
+export const PRICES = {
+  hoursPerMonth: 730,
+  eksControlPlaneHourly: 0.1,
+  gkeClusterFeeHourly: 0.1,
+  /** One zonal (or Autopilot) cluster per billing account: $74.40/month of credit. */
+  gkeFreeTierCreditMonthly: 74.4,
+  natGatewayHourly: 0.045,
+  elasticIpHourly: 0.005,
+  cloudNatPerVmHourly: 0.0014,
+  nlbHourly: 0.0225,
+  gcpForwardingRuleHourly: 0.025,
+  gp3PerGbMonth: 0.08,
+  pdBalancedPerGbMonth: 0.1,
+  awsKmsKeyMonthly: 1.0,
+  gcpKmsKeyVersionMonthly: 0.06,
+  awsSpotDiscount: 0.7,
+  gcpSpotDiscount: 0.7,
+} as const;
+
+/**
+ * Reported creation times in minutes (schedule estimate), same date. Kubernetes objects without
+ * volumes or load balancers take seconds.
+ */
+export const CREATION_MINUTES = {
+  "eks:index:Cluster": 10,
+  "eks:index:ManagedNodeGroup": 3,
+  "awsx:ec2:Vpc": 2.5,
+  "aws:eks/addon:Addon": 1,
+  "gcp:container/cluster:Cluster:zonal": 5,
+  "gcp:container/cluster:Cluster:regional": 12,
+  "gcp:container/nodePool:NodePool": 1.5,
+  "gcp:compute/routerNat:RouterNat": 1,
+  "kubernetes:helm.sh/v3:Release:kube-prometheus-stack": 2.5,
+  "kubernetes:helm.sh/v3:Release": 1,
+  "kubernetes:apps/v1:StatefulSet": 1,
+  "kubernetes:core/v1:Service:LoadBalancer": 1,
+  default: 0.1,
+} as const;

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { syncedProjectFile, syncedReadme } from "../plan/sync-config";
+import { STACKS_BEGIN, STACKS_END, stacksTableMarkdown, syncedProjectFile, syncedReadme } from "../plan/sync-config";
+import { planJson } from "./helpers/plan";
 import { shippedStacks } from "../plan/stackfile";
 import { CONFIG_KEYS, PROJECT } from "../stacks/schema";
 import { validateSettings } from "../stacks/validate";
@@ -77,5 +78,14 @@ describe("shipped stacks", () => {
         if (/password|secret|token|apikey/i.test(key)) assert.ok(typeof value === "object" && value !== null && "secure" in value, `${stack}: ${key} must be set with --secret`);
       }
     }
+  });
+});
+
+describe("README stacks table", () => {
+  it("shows each shipped stack's estimated cost and deploy time, as the plans compute them (npm run sync:config)", () => {
+    const docs = shippedStacks(ROOT).map((s) => planJson(s));
+    const text = read("README.md");
+    const block = text.slice(text.indexOf(STACKS_BEGIN) + STACKS_BEGIN.length, text.indexOf(STACKS_END)).trim();
+    assert.equal(block, stacksTableMarkdown(docs));
   });
 });

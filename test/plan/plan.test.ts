@@ -7,7 +7,12 @@ import { ROOT, planJson, runPlan } from "../helpers/plan";
 describe("npm run plan -- local", () => {
   it("prints one JSON document with the documented fields", () => {
     const doc = planJson("local");
-    assert.deepEqual(Object.keys(doc).sort(), ["outputs", "policies", "project", "resources", "settings", "stack"].sort());
+    assert.deepEqual(Object.keys(doc).sort(), ["capacity", "cost", "outputs", "policies", "project", "resources", "schedule", "settings", "stack"]);
+    assert.equal(doc.cost.currency, "USD");
+    assert.equal(typeof doc.cost.monthly, "number");
+    assert.ok(Array.isArray(doc.cost.lines));
+    assert.equal(typeof doc.schedule.criticalPathMinutes, "number");
+    assert.ok(Array.isArray(doc.schedule.path));
     assert.equal(doc.project, "voting-platform");
     assert.equal(doc.stack, "local");
     for (const r of doc.resources) {

@@ -183,7 +183,8 @@ describe("each policy passes the good case and fails when one field changes", ()
 
   it("covers every policy of the pack", () => {
     const covered = new Set(cases.map(([, c]) => c.policy.name));
-    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && n !== "kubernetes-provider-cluster-identifier");
+    // The two others have their own tests (policies.test.ts, estimates.test.ts).
+    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && n !== "kubernetes-provider-cluster-identifier" && n !== "stack-monthly-budget");
     assert.deepEqual(missing, []);
   });
 });

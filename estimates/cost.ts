@@ -1,0 +1,183 @@
+// Itemised monthly cost estimate from a plan's resources (pure). Works on what the offline plan
+// records and on what the policy analyzer sees in a real preview: where a component and its
+// provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), the
+// component is counted and the children are not.
+
+import { AWS_INSTANCE_TYPES, CATALOG_DATE, CATALOG_REGIONS, GCP_MACHINE_TYPES, PRICES, type MachineType } from "../stacks/catalog";
+
+export interface CostResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly monthly: number;
+  /** Load balancers are listed but kept apart, like traffic: they depend on what is exposed. */
+  readonly category: "compute" | "control-plane" | "network" | "storage" | "security" | "load-balancer" | "credit";
+}
+
+export interface CostEstimate {
+  readonly currency: "USD";
+  readonly monthly: number;
+  readonly monthlyBeforeLoadBalancers: number;
+  readonly lines: readonly CostLine[];
+  readonly basis: string;
+  readonly notes: readonly string[];
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const dig = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
+const H = PRICES.hoursPerMonth;
+const round = (n: number) => Math.round(n * 100) / 100;
+/** "20Gi" / "20G" / "20" -> GB (binary and decimal treated alike for pricing, as the clouds bill per GiB). */
+function gb(size: unknown): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(Gi|G|Ti|T|Mi|M)?$/.exec(String(size ?? ""));
+  if (!m) return 0;
+  const n = Number(m[1]);
+  switch (m[2]) {
+    case "Ti":
+    case "T":
+      return n * 1024;
+    case "Mi":
+    case "M":
+      return n / 1024;
+    default:
+      return n;
+  }
+}
+
+function parseJsonish(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export function estimateCost(resources: readonly CostResource[]): CostEstimate {
+  const lines: CostLine[] = [];
+  const notes: string[] = [];
+  const of = (type: string) => resources.filter((r) => r.type === type);
+  const add = (line: Omit<CostLine, "monthly"> & { monthly: number }) => lines.push({ ...line, monthly: round(line.monthly) });
+
+  const isAws = resources.some((r) => r.type.startsWith("aws:") || r.type.startsWith("eks:") || r.type.startsWith("awsx:"));
+  const isGcp = resources.some((r) => r.type.startsWith("gcp:"));
+  let nodes = 0;
+
+  // --- AWS
+  const eksComponents = of("eks:index:Cluster");
+  const eksClusters = eksComponents.length ? eksComponents : of("aws:eks/cluster:Cluster");
+  for (const c of eksClusters) {
+    const support = obj(c.inputs["upgradePolicy"])["supportType"];
+    add({ item: `EKS control plane (${support === "STANDARD" ? "standard support" : "support type unset: EXTENDED bills $0.60/h once the version ages"})`, quantity: 1, unit: "cluster", monthly: PRICES.eksControlPlaneHourly * H, category: "control-plane" });
+  }
+  const vpcs = of("awsx:ec2:Vpc");
+  if (vpcs.length) {
+    for (const v of vpcs) {
+      const strategy = obj(v.inputs["natGateways"])["strategy"] ?? "OnePerAz";
+      const azs = arr(v.inputs["availabilityZoneNames"]).length || Number(v.inputs["numberOfAvailabilityZones"] ?? 3);
+      const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+      if (count) add({ item: `NAT gateway + Elastic IP (${String(strategy)})`, quantity: count, unit: "gateway", monthly: count * (PRICES.natGatewayHourly + PRICES.elasticIpHourly) * H, category: "network" });
+    }
+  } else {
+    const nats = of("aws:ec2/natGateway:NatGateway").length;
+    if (nats) add({ item: "NAT gateway + Elastic IP", quantity: nats, unit: "gateway", monthly: nats * (PRICES.natGatewayHourly + PRICES.elasticIpHourly) * H, category: "network" });
+  }
+  const launchTemplates = of("aws:ec2/launchTemplate:LaunchTemplate");
+  const rootGb = launchTemplates.length
+    ? Number(dig(arr(launchTemplates[0]!.inputs["blockDeviceMappings"])[0], "ebs", "volumeSize") ?? 20)
+    : 20;
+  const groups = of("eks:index:ManagedNodeGroup").length ? of("eks:index:ManagedNodeGroup") : of("aws:eks/nodeGroup:NodeGroup");
+  for (const g of groups) {
+    const type = String(arr(g.inputs["instanceTypes"])[0] ?? "t3.medium");
+    const shape: MachineType | undefined = (AWS_INSTANCE_TYPES as Record<string, MachineType>)[type];
+    const count = Number(obj(g.inputs["scalingConfig"])["minSize"] ?? obj(g.inputs["scalingConfig"])["desiredSize"] ?? 1);
+    const spot = g.inputs["capacityType"] === "SPOT";
+    nodes += count;
+    if (!shape) notes.push(`No price for instance type ${type}.`);
+    const hourly = (shape?.hourlyUsd ?? 0) * (spot ? 1 - PRICES.awsSpotDiscount : 1);
+    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.awsSpotDiscount * 100}% off on-demand)` : "on-demand"}, at the minimum count`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
+    add({ item: `gp3 node root volumes (${rootGb} GB each)`, quantity: count * rootGb, unit: "GB", monthly: count * rootGb * PRICES.gp3PerGbMonth, category: "storage" });
+  }
+  const kmsKeys = of("aws:kms/key:Key").length;
+  if (kmsKeys) add({ item: "KMS customer-managed key", quantity: kmsKeys, unit: "key", monthly: kmsKeys * PRICES.awsKmsKeyMonthly, category: "security" });
+
+  // --- GCP
+  for (const c of of("gcp:container/cluster:Cluster")) {
+    const location = String(c.inputs["location"] ?? "");
+    const zonal = /-[a-z]$/.test(location);
+    const fee = PRICES.gkeClusterFeeHourly * H;
+    add({ item: `GKE cluster management fee (${zonal ? "zonal" : "regional"})`, quantity: 1, unit: "cluster", monthly: fee, category: "control-plane" });
+    if (zonal) add({ item: "GKE free tier: one zonal cluster per billing account ($74.40 credit, up to the fee)", quantity: 1, unit: "credit", monthly: -Math.min(fee, PRICES.gkeFreeTierCreditMonthly), category: "credit" });
+  }
+  for (const p of of("gcp:container/nodePool:NodePool")) {
+    const nc = obj(p.inputs["nodeConfig"]);
+    const type = String(nc["machineType"] ?? "e2-medium");
+    const shape: MachineType | undefined = (GCP_MACHINE_TYPES as Record<string, MachineType>)[type];
+    const count = Number(obj(p.inputs["autoscaling"])["totalMinNodeCount"] ?? p.inputs["nodeCount"] ?? p.inputs["initialNodeCount"] ?? 1);
+    const spot = nc["spot"] === true;
+    nodes += count;
+    if (!shape) notes.push(`No price for machine type ${type}.`);
+    const hourly = (shape?.hourlyUsd ?? 0) * (spot ? 1 - PRICES.gcpSpotDiscount : 1);
+    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.gcpSpotDiscount * 100}% off)` : "on-demand"}, at the minimum count`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
+    const disk = Number(nc["diskSizeGb"] ?? 100);
+    add({ item: `pd-balanced node boot disks (${disk} GB each)`, quantity: count * disk, unit: "GB", monthly: count * disk * PRICES.pdBalancedPerGbMonth, category: "storage" });
+  }
+  if (of("gcp:compute/routerNat:RouterNat").length && nodes) {
+    add({ item: "Cloud NAT (per VM using it)", quantity: nodes, unit: "VM", monthly: nodes * PRICES.cloudNatPerVmHourly * H, category: "network" });
+  }
+  const gcpKeys = of("gcp:kms/cryptoKey:CryptoKey").length;
+  if (gcpKeys) add({ item: "Cloud KMS key version", quantity: gcpKeys, unit: "key", monthly: gcpKeys * PRICES.gcpKmsKeyVersionMonthly, category: "security" });
+
+  // --- Kubernetes volumes and load balancers, priced by the platform's disk type
+  const volumeGb = volumeClaims(resources);
+  if (volumeGb > 0 && (isAws || isGcp)) {
+    const price = isAws ? PRICES.gp3PerGbMonth : PRICES.pdBalancedPerGbMonth;
+    add({ item: `Persistent volumes (${isAws ? "gp3" : "pd-balanced"}: database, Prometheus, Grafana)`, quantity: volumeGb, unit: "GB", monthly: volumeGb * price, category: "storage" });
+  }
+  const lbs = of("kubernetes:core/v1:Service").filter((s) => obj(s.inputs["spec"])["type"] === "LoadBalancer").length;
+  if (lbs && (isAws || isGcp)) {
+    const hourly = isAws ? PRICES.nlbHourly : PRICES.gcpForwardingRuleHourly;
+    add({ item: `${isAws ? "Network Load Balancer" : "Forwarding rule"} per LoadBalancer Service (plus traffic)`, quantity: lbs, unit: "load balancer", monthly: lbs * hourly * H, category: "load-balancer" });
+  }
+  if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");
+  notes.push("Usage-based charges are not included: data transfer, NAT data processing, CloudWatch/Cloud Logging ingestion.");
+
+  const monthly = round(lines.reduce((s, l) => s + l.monthly, 0));
+  const monthlyBeforeLoadBalancers = round(lines.filter((l) => l.category !== "load-balancer").reduce((s, l) => s + l.monthly, 0));
+  return {
+    currency: "USD",
+    monthly,
+    monthlyBeforeLoadBalancers,
+    lines,
+    basis: `list prices of ${CATALOG_DATE}, ${CATALOG_REGIONS.aws} / ${CATALOG_REGIONS.gcp}, ${H} h/month, nodes at the autoscaler's minimum`,
+    notes,
+  };
+}
+
+/** GB requested by PersistentVolumeClaims: StatefulSet claim templates and the Helm releases' volumes. */
+export function volumeClaims(resources: readonly CostResource[]): number {
+  let total = 0;
+  for (const r of resources) {
+    if (r.type === "kubernetes:apps/v1:StatefulSet") {
+      const spec = obj(r.inputs["spec"]);
+      const replicas = Number(spec["replicas"] ?? 1);
+      for (const t of arr(spec["volumeClaimTemplates"])) total += replicas * gb(dig(t, "spec", "resources", "requests", "storage"));
+    }
+    if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") total += gb(dig(r.inputs, "spec", "resources", "requests", "storage"));
+    if (r.type === "kubernetes:helm.sh/v3:Release") {
+      const values = obj(parseJsonish(r.inputs["values"]));
+      total += gb(dig(values, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"));
+      const persistence = obj(values["persistence"]);
+      if (persistence["enabled"] === true) total += gb(persistence["size"]);
+    }
+  }
+  return total;
+}
