@@ -3,13 +3,10 @@
 // against the allocatable capacity of the preset's minimum node count, and pods against the
 // per-node pod limit (EKS: ENI-bound, e.g. 17 on a t3.medium).
 
+import { arr, dig, obj } from "../lib/json";
 import { AWS_INSTANCE_TYPES, CATALOG_DATE, GCP_MACHINE_TYPES, type MachineType } from "../stacks/catalog";
 import type { CostResource } from "./cost";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const dig = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
 
 export interface Amount {
   readonly cpuMillis: number;

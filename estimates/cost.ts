@@ -3,6 +3,7 @@
 // provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), the
 // component is counted and the children are not.
 
+import { arr, dig, obj } from "../lib/json";
 import { AWS_INSTANCE_TYPES, CATALOG_DATE, CATALOG_REGIONS, GCP_MACHINE_TYPES, PRICES, type MachineType } from "../stacks/catalog";
 
 export interface CostResource {
@@ -29,10 +30,6 @@ export interface CostEstimate {
   readonly notes: readonly string[];
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const dig = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
 const H = PRICES.hoursPerMonth;
 const round = (n: number) => Math.round(n * 100) / 100;
 /** "20Gi" / "20G" / "20" -> GB (binary and decimal treated alike for pricing, as the clouds bill per GiB). */

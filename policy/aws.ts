@@ -3,10 +3,8 @@
 // shows beneath them (aws:eks/cluster:Cluster, aws:eks/nodeGroup:NodeGroup, ...).
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { arr, obj, type Obj } from "../lib/json";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const isOpen = (cidr: unknown) => cidr === "0.0.0.0/0" || cidr === "::/0";
 
 const EKS_COMPONENT = "eks:index:Cluster";

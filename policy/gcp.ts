@@ -2,10 +2,8 @@
 // provider resources offline and in a real preview) and the gcp provider's default labels.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { arr, obj, type Obj } from "../lib/json";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const POOL = "gcp:container/nodePool:NodePool";

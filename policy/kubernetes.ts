@@ -2,10 +2,8 @@
 // Props are the inputs the program sends (offline plan) or the provider-checked inputs (preview).
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { arr, obj, type Obj } from "../lib/json";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const WORKLOAD_TYPES: Readonly<Record<string, (spec: Obj) => Obj>> = {
   "kubernetes:apps/v1:Deployment": (spec) => obj(obj(spec["template"])["spec"]),

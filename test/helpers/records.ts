@@ -20,3 +20,18 @@ export function all(doc: PlanDocument | readonly ResourceRecord[], type: string)
   const list = Array.isArray(doc) ? doc : (doc as PlanDocument).resources;
   return list.filter((r) => r.type === type);
 }
+
+/** A recorded resource for policy and estimate tests. */
+export function record(type: string, inputs: Record<string, unknown>, provider: string | null = null): ResourceRecord {
+  return {
+    urn: `urn:pulumi:t::voting-platform::${type}::r`,
+    type,
+    name: "r",
+    parent: null,
+    custom: true,
+    provider,
+    dependsOn: [],
+    inputs,
+    options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
+  };
+}

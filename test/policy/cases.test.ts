@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { evaluatePolicies, type PolicyPackConfig } from "../../plan/policy";
 import type { ResourceRecord } from "../../plan/record";
+import { record } from "../helpers/records";
 import * as awsP from "../../policy/aws";
 import * as gcpP from "../../policy/gcp";
 import * as k8sP from "../../policy/kubernetes";
@@ -12,19 +13,6 @@ import { policies } from "../../policy/policies";
 
 type Obj = Record<string, unknown>;
 
-function record(type: string, inputs: Obj, provider: string | null = null): ResourceRecord {
-  return {
-    urn: `urn:pulumi:t::voting-platform::${type}::r`,
-    type,
-    name: "r",
-    parent: null,
-    custom: true,
-    provider,
-    dependsOn: [],
-    inputs,
-    options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
-  };
-}
 
 const goodContainer = () => ({
   name: "app",

@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { enforcementLevel, evaluatePolicies, readPolicyConfig } from "../../plan/policy";
-import type { ResourceRecord } from "../../plan/record";
+import { record } from "../helpers/records";
 import { kubernetesProviderClusterIdentifier, policies } from "../../policy/policies";
 import { shippedStacks } from "../../plan/stackfile";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../helpers/plan";
 
-function record(type: string, inputs: Record<string, unknown>): ResourceRecord {
-  return {
-    urn: `urn:pulumi:t::voting-platform::${type}::r`,
-    type,
-    name: "r",
-    parent: null,
-    custom: true,
-    provider: null,
-    dependsOn: [],
-    inputs,
-    options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
-  };
-}
 
 describe("kubernetes-provider-cluster-identifier", () => {
   const provider = (inputs: Record<string, unknown>) => record("pulumi:providers:kubernetes", inputs);
