@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { PlanConfigError, PlanRunError, evaluateStack } from "./evaluate";
 import { existsSync, readFileSync } from "node:fs";
 import { diffPlans, renderDiff, type PlanDiff } from "./diff";
+import { PolicyConfigError } from "./policy";
 import type { PlanDocument } from "./record";
 import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
@@ -37,7 +38,14 @@ async function main(argv: string[]): Promise<number> {
     let diff: PlanDiff | undefined;
     if (diffBase) {
       if (!existsSync(diffBase)) throw new StackFileError(`--diff: no such plan file ${diffBase}`);
-      diff = diffPlans(JSON.parse(readFileSync(diffBase, "utf8")) as PlanDocument, doc);
+      let base: PlanDocument;
+      try {
+        base = JSON.parse(readFileSync(diffBase, "utf8")) as PlanDocument;
+      } catch (e) {
+        throw new StackFileError(`--diff: ${diffBase} is not a plan (npm run plan -- <stack> --json): ${(e as Error).message}`);
+      }
+      if (!Array.isArray(base.resources)) throw new StackFileError(`--diff: ${diffBase} has no "resources" list; give the output of npm run plan -- <stack> --json`);
+      diff = diffPlans(base, doc);
     }
     process.stdout.write(json ? `${JSON.stringify(diff ? { ...doc, diff } : doc, null, 2)}\n` : `${renderPlan(doc)}${diff ? `\n\n${renderDiff(diff)}` : ""}\n`);
     const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
@@ -52,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
       for (const p of err.problems) process.stderr.write(`  - ${p}\n`);
       return 1;
     }
-    if (err instanceof PlanRunError || err instanceof StackFileError) {
+    if (err instanceof PlanRunError || err instanceof StackFileError || err instanceof PolicyConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -15,8 +15,21 @@ import type { PolicyViolation, ResourceRecord } from "./record";
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export type PolicyPackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
+export class PolicyConfigError extends Error {
+  override name = "PolicyConfigError";
+}
+
+/** A policy config file (`--policy-pack-config` format); a malformed one is a user error, not a crash. */
 export function readPolicyConfig(file: string): PolicyPackConfig {
-  return JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig;
+  const text = readFileSync(file, "utf8");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new PolicyConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PolicyConfigError(`${file} must be a JSON object of policy names to levels or settings`);
+  return parsed as PolicyPackConfig;
 }
 
 export function enforcementLevel(policy: AnyPolicy, config: PolicyPackConfig): EnforcementLevel {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { podSecurityLabels } from "../pod-security";
 import * as random from "@pulumi/random";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -44,12 +45,7 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         metadata: {
           name: ns,
-          labels: {
-            "pod-security.kubernetes.io/enforce": "baseline",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
-          },
+          labels: podSecurityLabels("baseline"),
         },
       },
       child,

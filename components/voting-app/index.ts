@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { podSecurityLabels } from "../pod-security";
 import type { ServiceExposure } from "../platform";
 import {
   DB_SECRET,
@@ -59,12 +60,7 @@ export class VotingApp extends pulumi.ComponentResource {
       {
         metadata: {
           name: ns,
-          labels: {
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
-          },
+          labels: podSecurityLabels("restricted"),
         },
       },
       stateful,

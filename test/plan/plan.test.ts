@@ -83,6 +83,15 @@ describe("a broken stack file", () => {
     assert.match(r.stderr, /No stack file Pulumi\.nope\.yaml\. Shipped stacks: dev, gcp-dev, gcp-prod, local, prod, staging/);
   });
 
+  it("a malformed --diff base or --policy-config file is a message, not a stack trace", () => {
+    for (const flag of ["--diff", "--policy-config"]) {
+      const r = runPlan(["local", flag, "test/fixtures/not-json.txt"]);
+      assert.equal(r.code, 1, flag);
+      assert.match(r.stderr, /not-json\.txt (is not a plan|is not valid JSON)/, flag);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    }
+  });
+
   it("bad arguments print the usage", () => {
     const r = runPlan(["local", "--jsn"]);
     assert.equal(r.code, 1);
