@@ -1,0 +1,17 @@
+// Existing-cluster rules: which kubeconfig context, how Services are exposed, which StorageClass.
+
+import type { PlatformSettings } from "../settings";
+import type { Report, Typed } from "./common";
+
+export function checkExisting(v: Typed, report: Report): PlatformSettings {
+  if (v.kubeContext === "") {
+    report("kubeContext", "is required when cloud is existing: name the kubeconfig context (e.g. kind-voting), so that switching your current context cannot point this stack at another cluster");
+  }
+  return {
+    cloud: "existing",
+    kubeconfig: v.kubeconfig || undefined,
+    context: v.kubeContext,
+    serviceType: v.existingServiceType,
+    storageClass: v.existingStorageClass,
+  };
+}

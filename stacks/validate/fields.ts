@@ -1,0 +1,111 @@
+// Passes 1 and 2 of validation: each raw value turned into its declared Pulumi type, then checked
+// on its own with zod, whatever the other keys are.
+
+import { z } from "zod";
+import { CLOUDS, ENVIRONMENTS, SIZES } from "../presets";
+import type { ConfigKey, ConfigKeySpec } from "../schema";
+
+export const label = /^[a-z0-9_-]{0,63}$/;
+export const labelMsg = "use at most 63 lowercase letters, digits, '-' or '_' (valid as both an AWS tag and a GCP label)";
+// An OCI reference with a tag and/or a digest; a digest is 64 hex characters.
+const imageRef = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const cidrText = z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+
+export const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
+const intRange = (min: number, max: number, zeroMeans?: string) =>
+  z
+    .number()
+    .int()
+    .refine((n) => (zeroMeans !== undefined && n === 0) || (n >= min && n <= max), {
+      error: `must be an integer from ${min} to ${max}${zeroMeans ? ` (or 0: ${zeroMeans})` : ""}`,
+    });
+const enumOf = <T extends readonly [string, ...string[]]>(values: T, allowEmpty = false) =>
+  z.string().refine((v) => (allowEmpty && v === "") || (values as readonly string[]).includes(v), {
+    error: `${oneOf(values)}${allowEmpty ? ' (or "" for the default)' : ""}`,
+  });
+const cidrList = z.array(cidrText);
+const image = z.string().refine((v) => v === "" || imageRef.test(v), {
+  error: "must be an image reference with a tag or a digest (registry/name:tag or name@sha256:<64 hex>)",
+});
+
+// Per-key checks: what each value must be on its own, whatever the others are.
+export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
+  cloud: enumOf(CLOUDS),
+  environment: enumOf(ENVIRONMENTS),
+  size: enumOf(SIZES),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes minor version such as 1.35" }),
+  owner: z.string().regex(label, { error: labelMsg }),
+  costCenter: z.string().regex(label, { error: labelMsg }),
+  allowDestroy: z.boolean(),
+  awsRegion: z.string(),
+  awsAvailabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be AZ names such as us-east-1a" })),
+  awsVpcCidr: cidrText,
+  awsAdminPrincipals: z.array(
+    z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+      error: "must be IAM role or user ARNs such as arn:aws:iam::123456789012:role/platform-admins",
+    }),
+  ),
+  awsPublicAccessCidrs: cidrList,
+  gcpProject: z.string().regex(/^$|^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter" }),
+  gcpRegion: z.string(),
+  gcpZone: z.string(),
+  gcpSubnetCidr: cidrText,
+  gcpPodsCidr: cidrText,
+  gcpServicesCidr: cidrText,
+  gcpMasterCidr: cidrText,
+  gcpAuthorizedNetworks: cidrList,
+  kubeconfig: z.string(),
+  kubeContext: z.string(),
+  existingServiceType: enumOf(["NodePort", "LoadBalancer"]),
+  existingStorageClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a StorageClass name (lowercase DNS-1123 subdomain)" }),
+  nodeInstanceTypes: z.array(z.string()),
+  nodeMinCount: intRange(1, 100, "the size preset's"),
+  nodeMaxCount: intRange(1, 100, "the size preset's"),
+  nodeDiskSizeGb: intRange(20, 500, "the size preset's"),
+  nodeCapacityType: enumOf(["on-demand", "spot"], true),
+  voteOptionA: z.string().min(1, { error: "must not be empty" }).max(64, { error: "must be at most 64 characters" }),
+  voteOptionB: z.string().min(1, { error: "must not be empty" }).max(64, { error: "must be at most 64 characters" }),
+  voteImage: image,
+  resultImage: image,
+  workerImage: image,
+  redisImage: image,
+  postgresImage: image,
+  monitoringEnabled: z.boolean(),
+  prometheusRetentionDays: intRange(1, 90, "the size preset's"),
+  prometheusStorageGb: intRange(5, 500, "the size preset's"),
+};
+
+export type Values = { -readonly [K in ConfigKey]: unknown };
+
+/** Pass 1: Pulumi hands every value over as a string; turn each into its declared type. */
+export function coerce(spec: ConfigKeySpec, raw: string): { value: unknown } | { problem: string } {
+  switch (spec.type) {
+    case "string":
+      return { value: raw };
+    case "integer":
+      return /^-?\d+$/.test(raw.trim()) ? { value: Number(raw) } : { problem: "must be a whole number" };
+    case "boolean":
+      return raw === "true" || raw === "false" ? { value: raw === "true" } : { problem: "must be true or false" };
+    case "array": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return { problem: "must be a YAML list of strings" };
+      }
+      return Array.isArray(parsed) && parsed.every((x) => typeof x === "string")
+        ? { value: parsed }
+        : { problem: "must be a YAML list of strings" };
+    }
+  }
+}
+
+export function shownValue(spec: ConfigKeySpec, raw: string): unknown {
+  if (spec.type === "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+

@@ -1,0 +1,239 @@
+// Raw stack config -> typed Settings, or every problem at once. Pure: no Pulumi runtime here.
+//
+// Three passes: (1) coerce each raw string to its declared Pulumi type, (2) check each value on its
+// own with zod (./fields.ts), (3) check what depends on other keys: the common rules here, each
+// cloud's in a file of its own (./aws.ts, ./gcp.ts, ./existing.ts), beside what they share
+// (./common.ts). A key that failed an earlier pass is not checked again.
+
+import { EXISTING_KUBERNETES_VERSIONS, GCP_MACHINE_TYPES, AWS_INSTANCE_TYPES, MANAGED_KUBERNETES_VERSIONS } from "../catalog";
+import { CLOUDS, DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZE_PRESETS, SIZES, type AppImage } from "../presets";
+import { CONFIG_KEYS, PROJECT, configKeyNames, qualified, type ConfigKey, type ConfigKeySpec } from "../schema";
+import type { ConfigProblem, PlatformSettings, Settings } from "../settings";
+import { checkAws } from "./aws";
+import type { Typed } from "./common";
+import { checkExisting } from "./existing";
+import { FIELD_SCHEMAS, coerce, labelMsg, oneOf, shownValue, type Values } from "./fields";
+import { checkGcp } from "./gcp";
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+export interface RawConfig {
+  readonly project?: string;
+  readonly stack: string;
+  /** Fully qualified keys ("voting-platform:size") to the strings Pulumi hands the program. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export function validateSettings(raw: RawConfig): SettingsResult {
+  const project = raw.project ?? PROJECT;
+  const problems: ConfigProblem[] = [];
+  const values = {} as Values;
+  const bad = new Set<ConfigKey>();
+  const report = (key: ConfigKey, value: unknown, message: string) => {
+    bad.add(key);
+    problems.push({ key: qualified(key), value, message });
+  };
+
+  // Keys in our namespace that the program does not read are almost always typos.
+  for (const fullKey of Object.keys(raw.values).sort()) {
+    if (!fullKey.startsWith(`${project}:`)) continue;
+    const name = fullKey.slice(project.length + 1);
+    if (!(name in CONFIG_KEYS)) {
+      const hint = closest(name);
+      problems.push({
+        key: fullKey,
+        value: raw.values[fullKey],
+        message: `is not a setting of this program${hint ? ` (did you mean ${qualified(hint)}?)` : ""}; see the README's config reference`,
+      });
+    }
+  }
+
+  // Passes 1 and 2.
+  for (const key of configKeyNames) {
+    const spec: ConfigKeySpec = CONFIG_KEYS[key];
+    const text = raw.values[qualified(key)];
+    if (text === undefined) {
+      if (spec.default === undefined) {
+        report(key, undefined, `is required: ${describeAllowed(key)}`);
+        continue;
+      }
+      values[key] = spec.default;
+    } else {
+      const c = coerce(spec, text);
+      if ("problem" in c) {
+        report(key, shownValue(spec, text), c.problem);
+        // Later checks that read this key see its neutral default, not a wrongly typed value.
+        values[key] = spec.default;
+        continue;
+      }
+      values[key] = c.value;
+    }
+    const checked = FIELD_SCHEMAS[key].safeParse(values[key]);
+    if (!checked.success) {
+      const messages = [...new Set(checked.error.issues.map((i) => i.message))];
+      report(key, values[key], messages.join("; "));
+    }
+  }
+
+  // Pass 3 needs the core keys.
+  if (bad.has("cloud") || bad.has("environment") || bad.has("size")) {
+    return { ok: false, problems };
+  }
+  const cross = crossCheck(values, bad);
+  for (const p of cross.problems) report(p.key, p.value, p.message);
+  if (problems.length > 0 || cross.settings === undefined) return { ok: false, problems };
+  return { ok: true, settings: { ...cross.settings, project, stack: raw.stack, tags: { project, stack: raw.stack, ...cross.settings.tags } } };
+}
+
+function describeAllowed(key: ConfigKey): string {
+  switch (key) {
+    case "cloud":
+      return oneOf(CLOUDS);
+    case "environment":
+      return oneOf(ENVIRONMENTS);
+    case "size":
+      return oneOf(SIZES);
+    default:
+      return CONFIG_KEYS[key].description;
+  }
+}
+
+type KeyProblem = { key: ConfigKey; value: unknown; message: string };
+type Cross = { problems: KeyProblem[]; settings?: Omit<Settings, "project" | "stack"> };
+
+/** Pass 3: rules that span keys. Keys already reported bad are skipped, so one mistake is one message. */
+function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
+  const v = untyped as unknown as Typed;
+  const problems: KeyProblem[] = [];
+  const report = (key: ConfigKey, message: string) => {
+    if (!bad.has(key)) problems.push({ key, value: v[key], message });
+  };
+  const env = ENVIRONMENT_DEFAULTS[v.environment];
+  const preset = SIZE_PRESETS[v.size];
+  const prod = v.environment === "prod";
+
+  const versions: readonly string[] = v.cloud === "existing" ? EXISTING_KUBERNETES_VERSIONS : MANAGED_KUBERNETES_VERSIONS;
+  if (!versions.includes(v.kubernetesVersion)) {
+    report("kubernetesVersion", `${oneOf(versions)} when cloud is ${v.cloud}`);
+  }
+  if (env.requireOwner && v.owner === "") {
+    report("owner", `is required in ${v.environment}: the team that answers for this stack (${labelMsg})`);
+  }
+
+  // Nodes (meaningless on an existing cluster, so not checked there).
+  const minCount = v.nodeMinCount || preset.minNodes;
+  const maxCount = v.nodeMaxCount || preset.maxNodes;
+  if (!bad.has("nodeMinCount") && !bad.has("nodeMaxCount") && minCount > maxCount) {
+    report(v.nodeMinCount ? "nodeMinCount" : "nodeMaxCount", `the minimum (${minCount}) must not exceed the maximum (${maxCount})`);
+  }
+  let instanceTypes: readonly string[] = v.nodeInstanceTypes;
+  if (v.cloud !== "existing") {
+    const catalog: readonly string[] = Object.keys(v.cloud === "aws" ? AWS_INSTANCE_TYPES : GCP_MACHINE_TYPES);
+    const unknown = v.nodeInstanceTypes.filter((t) => !catalog.includes(t));
+    if (unknown.length > 0) {
+      report("nodeInstanceTypes", `${unknown.join(", ")} not offered for ${v.cloud}: ${oneOf(catalog)} (stacks/catalog.ts lists prices and pod limits)`);
+    }
+    if (v.cloud === "gcp" && v.nodeInstanceTypes.length > 1) {
+      report("nodeInstanceTypes", "a GKE node pool has one machine type: give exactly one");
+    }
+    if (instanceTypes.length === 0) instanceTypes = v.cloud === "aws" ? preset.aws.instanceTypes : preset.gcp.machineTypes;
+  }
+
+  let platform: PlatformSettings | undefined;
+  switch (v.cloud) {
+    case "aws":
+      platform = checkAws(v, report, bad, env, prod);
+      break;
+    case "gcp":
+      platform = checkGcp(v, report, env, prod);
+      break;
+    case "existing":
+      platform = checkExisting(v, report);
+      break;
+  }
+
+  // The voting app's images: a moving tag alone is refused; a digest pins it.
+  const images = {} as Record<AppImage, string>;
+  for (const name of Object.keys(DEFAULT_IMAGES) as AppImage[]) {
+    const key = `${name}Image` as ConfigKey;
+    const given = v[key] as string;
+    if (given !== "" && !given.includes("@sha256:") && (/:latest$/.test(given) || !/:[\w][\w.-]*$/.test(given.split("/").pop() ?? ""))) {
+      report(key, "must be pinned: give a digest (name@sha256:...) or at least a version tag, never latest or no tag");
+    } else if (prod && given !== "" && !given.includes("@sha256:")) {
+      report(key, "must be pinned by digest in prod (name:tag@sha256:...): tags can be moved");
+    }
+    images[name] = given || DEFAULT_IMAGES[name];
+  }
+  if (v.voteOptionA === v.voteOptionB && !bad.has("voteOptionA")) {
+    report("voteOptionB", "must differ from voteOptionA");
+  }
+
+  if (problems.length > 0 || bad.size > 0 || platform === undefined) return { problems };
+
+  const replicas = {
+    vote: Math.max(preset.replicas.vote, env.minReplicas),
+    result: Math.max(preset.replicas.result, env.minReplicas),
+    worker: preset.replicas.worker,
+  };
+  return {
+    problems,
+    settings: {
+      environment: v.environment,
+      size: v.size,
+      kubernetesVersion: v.kubernetesVersion,
+      platform,
+      nodes: {
+        instanceTypes,
+        minCount,
+        maxCount,
+        diskSizeGb: v.nodeDiskSizeGb || preset.diskSizeGb,
+        capacityType: v.nodeCapacityType || env.capacityType,
+      },
+      app: {
+        optionA: v.voteOptionA,
+        optionB: v.voteOptionB,
+        images,
+        replicas,
+        voteMaxReplicas: Math.max(preset.voteMaxReplicas, replicas.vote),
+        databaseStorageGb: preset.databaseStorageGb,
+        retainData: env.retainData,
+        protectData: env.retainData && !v.allowDestroy,
+      },
+      monitoring: {
+        enabled: v.monitoringEnabled,
+        retentionDays: v.prometheusRetentionDays || preset.prometheus.retentionDays,
+        storageGb: v.prometheusStorageGb || preset.prometheus.storageGb,
+        grafana: preset.grafana,
+      },
+      tags: {
+        environment: v.environment,
+        ...(v.owner ? { owner: v.owner } : {}),
+        ...(v.costCenter ? { "cost-center": v.costCenter } : {}),
+      },
+    },
+  };
+}
+
+/** The declared key nearest to a typo (edit distance at most 3), for "did you mean". */
+function closest(name: string): ConfigKey | undefined {
+  let best: { key: ConfigKey; d: number } | undefined;
+  for (const key of configKeyNames) {
+    const d = editDistance(name.toLowerCase(), key.toLowerCase());
+    if (d <= 3 && (!best || d < best.d)) best = { key, d };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
