@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { policies } from "../policy/policies";
-import { configReferenceMarkdown, projectConfigBlock } from "../stacks/schema";
+import { configReferenceMarkdown, projectConfigBlock, projectTemplateBlock } from "../stacks/schema";
 import { enforcementLevel, readPolicyConfig } from "./policy";
 import type { Settings } from "../stacks/settings";
 import type { PlanDocument } from "./record";
@@ -18,6 +18,7 @@ export const README_END = "<!-- config-reference:end -->";
 export function syncedProjectFile(text: string): string {
   const doc = parseDocument(text);
   doc.set("config", projectConfigBlock());
+  doc.set("template", projectTemplateBlock());
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -70,5 +71,5 @@ if (require.main === module) {
   const docs = shippedStacks(".").map((s) => JSON.parse(readFileSync(path.join(".plan", "cache", `${s}.json`), "utf8")) as PlanDocument);
   writeFileSync("Pulumi.yaml", syncedProjectFile(readFileSync("Pulumi.yaml", "utf8")));
   writeFileSync("README.md", syncedReadme(readFileSync("README.md", "utf8"), path.resolve("."), docs));
-  console.log("Pulumi.yaml config block, README config reference and policy table written from stacks/schema.ts and policy/");
+  console.log("Pulumi.yaml config and template blocks, README config reference and policy table written from stacks/schema.ts and policy/");
 }

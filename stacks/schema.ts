@@ -104,3 +104,32 @@ export function configReferenceMarkdown(): string {
   });
   return ["| key (`voting-platform:`) | group | type | default | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
+
+/**
+ * The keys `pulumi new <repo-url>` prompts for (Pulumi.yaml's `template:` block), in this order of
+ * importance. Only string keys: `pulumi new` saves each answer as a plain string value
+ * (pulumi/pulumi pkg/cmd/pulumi/newcmd/config.go, promptForConfig: `config.NewValue(value)`), which
+ * the project's declared `array` type would then reject — so list keys (admin principals, allowed
+ * CIDRs) are set afterwards with `pulumi config set --path`, as the README's paths show. An empty
+ * answer is not saved (same function), so "" defaults leave the schema's default in force.
+ */
+export const TEMPLATE_KEYS = ["cloud", "environment", "size", "owner", "kubeContext", "awsRegion", "gcpProject", "gcpRegion"] as const satisfies readonly ConfigKey[];
+
+/** Defaults offered at the `pulumi new` prompts: the path that needs no cloud account. */
+const TEMPLATE_DEFAULTS: Partial<Record<(typeof TEMPLATE_KEYS)[number], string>> = { cloud: "existing", environment: "dev", size: "small" };
+
+/** Pulumi.yaml's `template:` block, derived from the table (same descriptions as the config reference). */
+export function projectTemplateBlock(): { displayName: string; description: string; config: Record<string, { description: string; default?: string }> } {
+  const config: Record<string, { description: string; default?: string }> = {};
+  for (const key of TEMPLATE_KEYS) {
+    const spec: ConfigKeySpec = CONFIG_KEYS[key];
+    if (spec.type !== "string") throw new Error(`template key ${key} must be a string key (pulumi new saves answers as strings)`);
+    const def = TEMPLATE_DEFAULTS[key];
+    config[qualified(key)] = { description: spec.description, ...(def === undefined ? {} : { default: def }) };
+  }
+  return {
+    displayName: "Voting app on EKS, GKE or an existing cluster",
+    description: "The five-service voting app with Prometheus and Grafana, on EKS, GKE or kind, gated by a CrossGuard policy pack.",
+    config,
+  };
+}

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { STACKS_BEGIN, STACKS_END, stacksTableMarkdown, syncedProjectFile, syncedReadme } from "../plan/sync-config";
 import { planJson } from "./helpers/plan";
 import { shippedStacks } from "../plan/stackfile";
-import { CONFIG_KEYS, PROJECT } from "../stacks/schema";
+import { CONFIG_KEYS, PROJECT, TEMPLATE_KEYS, qualified } from "../stacks/schema";
 import { validateSettings } from "../stacks/validate";
 import { readStackConfig } from "../plan/stackfile";
 
@@ -28,6 +28,17 @@ describe("Pulumi.yaml", () => {
     assert.deepEqual(Object.keys(declared).sort(), Object.keys(CONFIG_KEYS).sort());
     // Pulumi's project schema allows only these types in a declaration.
     for (const [k, d] of Object.entries(declared)) assert.ok(["string", "integer", "boolean", "array"].includes(d.type), k);
+  });
+
+  it("has a template block for `pulumi new` that prompts only for declared string keys (answers are saved as strings)", () => {
+    const template = project["template"] as { config: Record<string, { description: string; default?: string }> };
+    const declared = project["config"] as Record<string, { type: string; description: string }>;
+    assert.deepEqual(Object.keys(template.config), TEMPLATE_KEYS.map((k) => qualified(k)));
+    for (const key of TEMPLATE_KEYS) {
+      assert.equal(declared[key]?.type, "string", key);
+      assert.equal(template.config[qualified(key)]?.description, declared[key]?.description, key);
+    }
+    for (const core of ["cloud", "environment", "size"]) assert.ok(qualified(core) in template.config, core);
   });
 });
 
