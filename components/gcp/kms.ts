@@ -1,0 +1,39 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface SecretsKeyArgs {
+  readonly clusterName: string;
+  readonly project: string;
+  readonly region: string;
+}
+
+export interface SecretsKey {
+  readonly key: gcp.kms.CryptoKey;
+  /** The GKE service agent's grant on the key: cluster creation fails without it. */
+  readonly agentGrant: gcp.kms.CryptoKeyIAMMember;
+}
+
+/**
+ * Envelope encryption of Secrets with Cloud KMS. Key rings cannot be deleted in GCP: one outlives
+ * `pulumi destroy`, so its name carries a random suffix, or a re-created stack would collide with its
+ * predecessor's ring.
+ */
+export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pulumi.Resource, provider: gcp.Provider): SecretsKey {
+  const o = { parent, provider };
+  const suffix = new random.RandomId(`${name}-ring-suffix`, { byteLength: 3 }, { parent });
+  const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: pulumi.interpolate`${args.clusterName}-${suffix.hex}`, location: args.region }, { ...o, retainOnDelete: true });
+  const key = new gcp.kms.CryptoKey(`${name}-secrets`, { name: `${args.clusterName}-secrets`, keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s" }, o);
+  const projectNumber = pulumi.output(gcp.organizations.getProject({ projectId: args.project }, { provider })).number;
+  const agentGrant = new gcp.kms.CryptoKeyIAMMember(
+    `${name}-gke-agent`,
+    {
+      cryptoKeyId: key.id,
+      role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+      // The GKE service agent encrypts and decrypts Secrets; without this grant cluster creation fails.
+      member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+    },
+    o,
+  );
+  return { key, agentGrant };
+}
