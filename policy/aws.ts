@@ -4,15 +4,21 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { arr, obj, type Obj } from "../lib/json";
-
-const isOpen = (cidr: unknown) => cidr === "0.0.0.0/0" || cidr === "::/0";
+import { DEFAULT_EXPOSURE_LIMITS, exposureProblems, type ExposureLimits } from "../stacks/cidr";
 
 const EKS_COMPONENT = "eks:index:Cluster";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 
+/** Coverage limits for CIDR allow-lists, shared by every policy that judges who may connect. */
+export const exposureSchema = {
+  minPrefix: { type: "integer", minimum: 0, maximum: 32, default: DEFAULT_EXPOSURE_LIMITS.minPrefix },
+  maxShare: { type: "number", minimum: 0, maximum: 1, default: DEFAULT_EXPOSURE_LIMITS.maxShare },
+} as const;
+
 export const eksEndpointRestricted: ResourceValidationPolicy = {
   name: "eks-endpoint-restricted",
-  description: "The EKS public API endpoint is off or limited to listed CIDRs, never open to the world.",
+  description: "The EKS public API endpoint is off or limited to listed CIDRs that together admit only a small part of the internet (0.0.0.0/0 however spelled).",
+  configSchema: { properties: exposureSchema },
   validateResource: (args, report) => {
     let isPublic: unknown;
     let cidrs: unknown;
@@ -26,8 +32,10 @@ export const eksEndpointRestricted: ResourceValidationPolicy = {
     } else return;
     if (isPublic !== true) return;
     // Unset publicAccessCidrs means 0.0.0.0/0 on EKS.
-    if (cidrs === undefined || arr(cidrs).length === 0 || arr(cidrs).some(isOpen)) {
-      report("The public API endpoint is open to the world: set publicAccessCidrs to the ranges that need it, or turn the public endpoint off.");
+    const list = arr(cidrs).map(String);
+    const problems = list.length === 0 ? ["no publicAccessCidrs means 0.0.0.0/0"] : exposureProblems(list, { ...DEFAULT_EXPOSURE_LIMITS, ...args.getConfig<Partial<ExposureLimits>>() });
+    if (problems.length) {
+      report(`The public API endpoint is open to the world (${problems.join("; ")}): set publicAccessCidrs to the ranges that need it, or turn the public endpoint off.`);
     }
   },
 };

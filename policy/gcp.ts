@@ -3,6 +3,8 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { arr, obj, type Obj } from "../lib/json";
+import { DEFAULT_EXPOSURE_LIMITS, exposureProblems, type ExposureLimits } from "../stacks/cidr";
+import { exposureSchema } from "./aws";
 
 
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -17,12 +19,14 @@ function nodeConfigs(type: string, props: Obj): Obj[] {
 
 export const gkePrivateNodes: ResourceValidationPolicy = {
   name: "gke-private-nodes",
-  description: "GKE nodes have no public IPs (private nodes) and the control plane is not open to the world.",
+  description: "GKE nodes have no public IPs (private nodes) and the control plane's IP endpoint admits only listed ranges that together are a small part of the internet.",
+  configSchema: { properties: exposureSchema },
   validateResource: (args, report) => {
     if (args.type !== CLUSTER) return;
     if (obj(args.props["privateClusterConfig"])["enablePrivateNodes"] !== true) report("Set privateClusterConfig.enablePrivateNodes: true.");
-    const blocks = arr(obj(args.props["masterAuthorizedNetworksConfig"])["cidrBlocks"]).map((b) => obj(b)["cidrBlock"]);
-    if (blocks.includes("0.0.0.0/0")) report("masterAuthorizedNetworksConfig allows 0.0.0.0/0.");
+    const blocks = arr(obj(args.props["masterAuthorizedNetworksConfig"])["cidrBlocks"]).map((b) => String(obj(b)["cidrBlock"]));
+    const problems = exposureProblems(blocks, { ...DEFAULT_EXPOSURE_LIMITS, ...args.getConfig<Partial<ExposureLimits>>() });
+    if (problems.length) report(`masterAuthorizedNetworksConfig admits the world: ${problems.join("; ")}.`);
   },
 };
 
@@ -70,17 +74,6 @@ export const gkeReleaseChannel: ResourceValidationPolicy = {
   },
 };
 
-export const gkeDeletionProtection: ResourceValidationPolicy = {
-  name: "gke-deletion-protection",
-  description: "Where required (prod), GKE clusters have deletion protection on.",
-  configSchema: { properties: { required: { type: "boolean", default: true } } },
-  validateResource: (args, report) => {
-    if (args.type !== CLUSTER) return;
-    const { required = true } = args.getConfig<{ required?: boolean }>();
-    if (required && args.props["deletionProtection"] !== true) report("Set deletionProtection: true (turn it off deliberately, with allowDestroy, before a destroy).");
-  },
-};
-
 export const gkeNetworkPolicy: ResourceValidationPolicy = {
   name: "gke-network-policy",
   description: "NetworkPolicies are enforced: Dataplane V2, or the network-policy add-on.",
@@ -109,4 +102,4 @@ export const requiredLabels: ResourceValidationPolicy = {
   },
 };
 
-export const gcpPolicies = [gkePrivateNodes, gkeWorkloadIdentity, gkeShieldedNodes, gkeNoDefaultServiceAccount, gkeReleaseChannel, gkeDeletionProtection, gkeNetworkPolicy, requiredLabels];
+export const gcpPolicies = [gkePrivateNodes, gkeWorkloadIdentity, gkeShieldedNodes, gkeNoDefaultServiceAccount, gkeReleaseChannel, gkeNetworkPolicy, requiredLabels];

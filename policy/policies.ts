@@ -6,6 +6,8 @@ import { awsPolicies } from "./aws";
 import { monthlyBudget } from "./budget";
 import { gcpPolicies } from "./gcp";
 import { kubernetesPolicies } from "./kubernetes";
+import { teardownPolicies } from "./teardown";
+import { remoteComponentOf } from "./urn";
 
 export const PACK_NAME = "voting-platform";
 
@@ -19,6 +21,12 @@ export const kubernetesProviderClusterIdentifier: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== "pulumi:providers:kubernetes") return;
+    // @pulumi/eks creates its own provider beneath eks:index:Cluster (`<name>-eks-k8s`, only
+    // kubeconfig and enableConfigMapMutable; nodejs/eks/cluster/cluster.ts createCore, v4.3.0).
+    // The program cannot set its clusterIdentifier and deploys nothing through it (it uses its
+    // own provider, which this policy does check); with authenticationMode API and no
+    // storageClasses the component deploys nothing through it either.
+    if (remoteComponentOf(args.urn)) return;
     const id: unknown = args.props["clusterIdentifier"];
     if (typeof id !== "string" || id.trim() === "") {
       reportViolation("Set clusterIdentifier on this Kubernetes provider (e.g. the cluster's name or ARN).");
@@ -31,5 +39,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...kubernetesPolicies,
   ...awsPolicies,
   ...gcpPolicies,
+  ...teardownPolicies,
   monthlyBudget,
 ];

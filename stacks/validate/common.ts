@@ -1,7 +1,7 @@
 // What the per-cloud rules share: the typed values after passes 1-2, the report callback, and the
 // CIDR checks every cloud uses.
 
-import { blockSize, formatCidr, isAligned, networkOf, overlaps, parseCidr, type Cidr } from "../cidr";
+import { blockSize, exposureProblems, formatCidr, isAligned, networkOf, overlaps, parseCidr, type Cidr } from "../cidr";
 import type { CLOUDS, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZES } from "../presets";
 import { qualified, type ConfigKey } from "../schema";
 
@@ -81,13 +81,13 @@ export function checkCidrs(v: Typed, report: Report, keys: readonly ConfigKey[],
 }
 
 export function checkOpenToWorld(key: ConfigKey, cidrs: readonly string[], prod: boolean, report: Report) {
-  const open = cidrs.filter((c) => parseCidr(c)?.prefix === 0);
-  if (prod && open.length > 0) {
-    report(key, "must not contain 0.0.0.0/0 in prod: list the office, VPN or CI egress ranges that need the API");
+  // Judged on coverage, not spelling: 0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0 too.
+  const wide = prod ? exposureProblems(cidrs) : [];
+  if (wide.length > 0) {
+    report(key, `must not admit the world in prod (0.0.0.0/0 or ranges that add up to it): ${wide.join("; ")}; list the office, VPN or CI egress ranges that need the API`);
   }
   for (const c of cidrs) {
     const p = parseCidr(c);
     if (p && !isAligned(p)) report(key, `${c} has host bits set; the network is ${formatCidr(networkOf(p))}`);
   }
 }
-

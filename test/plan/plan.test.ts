@@ -77,6 +77,12 @@ describe("a broken stack file", () => {
     assert.match(r.stderr, /voting-platform:nodeMinCount = -2: must be an integer from 1 to 100/);
   });
 
+  it("a prod stack whose API ranges add up to the whole internet (two /1s) exits 1", () => {
+    const r = runPlan(["world-open", "--config-file", "test/fixtures/Pulumi.world-open.yaml"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /voting-platform:awsPublicAccessCidrs = \["0\.0\.0\.0\/1","128\.0\.0\.0\/1"\]: must not admit the world in prod.*cover the whole IPv4 internet/);
+  });
+
   it("an unknown stack names the shipped ones", () => {
     const r = runPlan(["nope"]);
     assert.equal(r.code, 1);
@@ -105,10 +111,12 @@ describe("a stack that violates policy", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /mandatory policy violations: this stack would not deploy/);
     const doc = JSON.parse(r.stdout) as { policies: { violations: { policy: string; enforcementLevel: string; message: string }[] } };
-    const policies = [...new Set(doc.policies.violations.map((v) => v.policy))].sort();
+    const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+    const policies = [...new Set(mandatory.map((v) => v.policy))].sort();
     assert.deepEqual(policies, ["aws-instance-types-allowed", "eks-control-plane-logging", "eks-endpoint-restricted", "k8s-images-pinned", "k8s-min-replicas"]);
-    assert.ok(doc.policies.violations.every((v) => v.enforcementLevel === "mandatory"));
-    assert.ok(doc.policies.violations.some((v) => /acme\/vote:1\.0 is pinned by tag/.test(v.message)));
+    // prod's config requires deletion protection; this dev stack has none and protects nothing: the teardown advisory.
+    assert.deepEqual([...new Set(doc.policies.violations.filter((v) => v.enforcementLevel !== "mandatory").map((v) => v.policy))], ["cluster-deletion-protection-off"]);
+    assert.ok(mandatory.some((v) => /acme\/vote:1\.0 is pinned by tag/.test(v.message)));
   });
 
   it("passes (advisory only) with its own dev policy config", () => {

@@ -111,6 +111,9 @@ const cases: [string, Case][] = [
     { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => delete r["repositoryOpts"] },
   ],
   ["EKS endpoint open to the world", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["publicAccessCidrs"] = ["0.0.0.0/0"]) }],
+  ["EKS endpoint open to the world as two /1s", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["publicAccessCidrs"] = ["0.0.0.0/1", "128.0.0.0/1"]) }],
+  ["aws.eks.Cluster endpoint open as two /1s", { policy: awsP.eksEndpointRestricted, type: "aws:eks/cluster:Cluster", good: () => ({ ...eksCluster(), vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }), breakIt: (c) => ((c["vpcConfig"] as Obj)["publicAccessCidrs"] = ["0.0.0.0/1", "128.0.0.0/1"]) }],
+  ["EKS endpoint wider than the configured share", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", config: { maxShare: 0.001 }, good: eksComponent, breakIt: (c) => (c["publicAccessCidrs"] = ["10.0.0.0/8"]) }],
   ["EKS public endpoint without CIDRs", { policy: awsP.eksEndpointRestricted, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => delete c["publicAccessCidrs"] }],
   ["aws.eks.Cluster public by default", { policy: awsP.eksEndpointRestricted, type: "aws:eks/cluster:Cluster", good: eksCluster, breakIt: (c) => (c["vpcConfig"] = {}) }],
   ["EKS without KMS", { policy: awsP.eksSecretsEncryption, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => delete c["encryptionConfigKeyArn"] }],
@@ -131,13 +134,13 @@ const cases: [string, Case][] = [
   ],
   ["GKE public nodes", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["privateClusterConfig"] = { enablePrivateNodes: false }) }],
   ["GKE control plane open to the world", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["masterAuthorizedNetworksConfig"] = { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] }) }],
+  ["GKE control plane open as two /1s", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["masterAuthorizedNetworksConfig"] = { cidrBlocks: [{ cidrBlock: "0.0.0.0/1" }, { cidrBlock: "128.0.0.0/1" }] }) }],
   ["GKE without Workload Identity", { policy: gcpP.gkeWorkloadIdentity, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => delete c["workloadIdentityConfig"] }],
   ["node pool without the GKE metadata server", { policy: gcpP.gkeWorkloadIdentity, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => ((p["nodeConfig"] as Obj)["workloadMetadataConfig"] = { mode: "GCE_METADATA" }) }],
   ["GKE without shielded nodes", { policy: gcpP.gkeShieldedNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["enableShieldedNodes"] = false) }],
   ["node pool without secure boot", { policy: gcpP.gkeShieldedNodes, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => delete (p["nodeConfig"] as Obj)["shieldedInstanceConfig"] }],
   ["node pool on the default compute account", { policy: gcpP.gkeNoDefaultServiceAccount, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => ((p["nodeConfig"] as Obj)["serviceAccount"] = "123-compute@developer.gserviceaccount.com") }],
   ["GKE without a release channel", { policy: gcpP.gkeReleaseChannel, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["releaseChannel"] = { channel: "UNSPECIFIED" }) }],
-  ["GKE prod without deletion protection", { policy: gcpP.gkeDeletionProtection, type: "gcp:container/cluster:Cluster", config: { required: true }, good: gkeCluster, breakIt: (c) => (c["deletionProtection"] = false) }],
   ["GKE without NetworkPolicy enforcement", { policy: gcpP.gkeNetworkPolicy, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["datapathProvider"] = "LEGACY_DATAPATH") }],
   ["GCP provider without labels", { policy: gcpP.requiredLabels, type: "pulumi:providers:gcp", good: () => ({ ...GCP_PROVIDER.inputs }), breakIt: (p) => (p["defaultLabels"] = JSON.stringify({ project: "p" })) }],
 ];
@@ -171,8 +174,8 @@ describe("each policy passes the good case and fails when one field changes", ()
 
   it("covers every policy of the pack", () => {
     const covered = new Set(cases.map(([, c]) => c.policy.name));
-    // The two others have their own tests (policies.test.ts, estimates.test.ts).
-    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && n !== "kubernetes-provider-cluster-identifier" && n !== "stack-monthly-budget");
+    // The stack policies have their own tests (policies.test.ts, teardown.test.ts, estimates.test.ts).
+    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && !["kubernetes-provider-cluster-identifier", "stack-monthly-budget", "cluster-deletion-protection", "cluster-deletion-protection-off"].includes(n));
     assert.deepEqual(missing, []);
   });
 });

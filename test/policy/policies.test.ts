@@ -26,6 +26,13 @@ describe("kubernetes-provider-cluster-identifier", () => {
     }
   });
 
+  it("leaves the provider @pulumi/eks creates inside eks:index:Cluster alone, not one of ours", async () => {
+    const inside = { ...provider({ kubeconfig: "[unknown]" }), urn: "urn:pulumi:prod::voting-platform::voting-platform:aws:EksPlatform$eks:index:Cluster$pulumi:providers:kubernetes::prod-eks-eks-k8s" };
+    const ours = { ...provider({ kubeconfig: "[secret]" }), urn: "urn:pulumi:prod::voting-platform::voting-platform:aws:EksPlatform$pulumi:providers:kubernetes::prod-k8s" };
+    const v = await evaluatePolicies([inside, ours], [kubernetesProviderClusterIdentifier], {});
+    assert.deepEqual(v.map((x) => x.urn), [ours.urn]);
+  });
+
   it("is silent about other types and skipped when disabled", async () => {
     assert.deepEqual(await evaluatePolicies([record("kubernetes:core/v1:Namespace", {})], [kubernetesProviderClusterIdentifier], {}), []);
     assert.deepEqual(await evaluatePolicies([provider({})], [kubernetesProviderClusterIdentifier], { "kubernetes-provider-cluster-identifier": "disabled" }), []);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { blockSize, carve, formatCidr, isAligned, networkOf, overlaps, parseCidr } from "../../stacks/cidr";
+import { addressShare, blockSize, carve, exposureProblems, formatCidr, isAligned, networkOf, overlaps, parseCidr } from "../../stacks/cidr";
 import { awsSubnetLayout } from "../../stacks/network";
 
 const c = (s: string) => {
@@ -56,5 +56,28 @@ describe("AWS subnet layout", () => {
     const two = awsSubnetLayout("10.0.0.0/22", 2);
     assert.ok(!("problem" in two) && two.privateMask === 24 && two.publicMask === 26);
     assert.ok("problem" in awsSubnetLayout("10.0.0.0/23", 2));
+  });
+});
+
+describe("coverage of the address space", () => {
+  it("counts the union once: /0, two /1s, overlaps and an office range", () => {
+    assert.equal(addressShare([c("0.0.0.0/0")]), 1);
+    assert.equal(addressShare([c("0.0.0.0/1"), c("128.0.0.0/1")]), 1);
+    assert.equal(addressShare([c("0.0.0.0/1"), c("0.0.0.0/2")]), 0.5);
+    assert.equal(addressShare([c("10.0.0.0/8"), c("10.1.0.0/16")]), 1 / 256);
+    assert.equal(addressShare([c("203.0.113.0/24")]), 256 / 2 ** 32);
+    assert.equal(addressShare([]), 0);
+  });
+
+  it("rejects the world however it is spelled, and accepts an office range", () => {
+    assert.match(exposureProblems(["0.0.0.0/0"]).join(), /wider than a \/8.*whole IPv4 internet/);
+    assert.match(exposureProblems(["0.0.0.0/1", "128.0.0.0/1"]).join(), /whole IPv4 internet/);
+    assert.match(exposureProblems(["::/0"]).join(), /::\/0 is wider than a \/8/);
+    // 129 /8s: each allowed alone, together more than half the internet.
+    const many = Array.from({ length: 129 }, (_, i) => `${i}.0.0.0/8`);
+    assert.match(exposureProblems(many).join(), /50\.4% of the IPv4 internet/);
+    assert.deepEqual(exposureProblems(many.slice(0, 128)), []);
+    assert.deepEqual(exposureProblems(["203.0.113.0/24", "198.51.100.7/32"]), []);
+    assert.deepEqual(exposureProblems(["10.0.0.0/16"], { minPrefix: 24, maxShare: 1 }), ["10.0.0.0/16 is wider than a /24"]);
   });
 });

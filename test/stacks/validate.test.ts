@@ -94,6 +94,11 @@ describe("valid settings", () => {
     assert.deepEqual(s.platform, { cloud: "existing", kubeconfig: "/home/me/.kube/kind", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard" });
   });
 
+  it("accepts office and VPN ranges for the API in prod", () => {
+    const ranges = ["203.0.113.0/24", "198.51.100.0/22", "10.0.0.0/8"];
+    assert.deepEqual(ok({ ...awsProd, awsPublicAccessCidrs: ranges }).platform, { ...ok(awsProd).platform, publicAccessCidrs: ranges });
+  });
+
   it("accepts a version-tagged image outside prod and a digest anywhere", () => {
     assert.equal(ok({ ...aws, redisImage: "redis:7.4-alpine" }).app.images.redis, "redis:7.4-alpine");
     const pinned = "ghcr.io/acme/vote:1.2@sha256:" + "a".repeat(64);
@@ -122,7 +127,8 @@ const invalid: [string, Values, string, RegExp][] = [
   ["missing region", { ...aws, awsRegion: "" }, "awsRegion", /required when cloud is aws/],
   ["AZ of another region", { ...aws, awsAvailabilityZones: ["us-west-2a", "us-east-1b"] }, "awsAvailabilityZones", /us-west-2a not in us-east-1/],
   ["one AZ", { ...aws, awsAvailabilityZones: ["us-east-1a"] }, "awsAvailabilityZones", /2 to 6 AZs/],
-  ["world-open API in prod", { ...awsProd, awsPublicAccessCidrs: ["0.0.0.0/0"] }, "awsPublicAccessCidrs", /0\.0\.0\.0\/0 in prod/],
+  ["world-open API in prod", { ...awsProd, awsPublicAccessCidrs: ["0.0.0.0/0"] }, "awsPublicAccessCidrs", /world in prod.*wider than a \/8/],
+  ["world-open API in prod spelled as two /1s", { ...awsProd, awsPublicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, "awsPublicAccessCidrs", /cover the whole IPv4 internet/],
   ["admin that is not an ARN", { ...aws, awsAdminPrincipals: ["admin"] }, "awsAdminPrincipals", /IAM role or user ARNs/],
   ["unknown instance type", { ...aws, nodeInstanceTypes: ["x9.huge"] }, "nodeInstanceTypes", /x9\.huge not offered for aws/],
   ["GCP type on AWS", { ...aws, nodeInstanceTypes: ["e2-standard-2"] }, "nodeInstanceTypes", /not offered for aws/],
@@ -147,7 +153,8 @@ const invalid: [string, Values, string, RegExp][] = [
   ["overlapping services range", { ...gcp, gcpServicesCidr: "10.16.0.0/20" }, "gcpServicesCidr", /overlaps voting-platform:gcpPodsCidr/],
   ["pods range too small", { ...gcp, gcpPodsCidr: "10.16.0.0/24" }, "gcpPodsCidr", /between \/8 and \/21/],
   ["master range not /28", { ...gcp, gcpMasterCidr: "172.16.0.0/24" }, "gcpMasterCidr", /must be a \/28/],
-  ["world-open control plane in prod", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/0"] }, "gcpAuthorizedNetworks", /0\.0\.0\.0\/0 in prod/],
+  ["world-open control plane in prod", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/0"] }, "gcpAuthorizedNetworks", /world in prod/],
+  ["world-open control plane in prod spelled as two /1s", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/1", "128.0.0.0/1"] }, "gcpAuthorizedNetworks", /cover the whole IPv4 internet/],
   ["two GKE machine types", { ...gcp, nodeInstanceTypes: ["e2-standard-2", "e2-standard-4"] }, "nodeInstanceTypes", /exactly one/],
   ["existing without context", { ...existing, kubeContext: "" }, "kubeContext", /required when cloud is existing/],
   ["bad service type", { ...existing, existingServiceType: "Ingress" }, "existingServiceType", /NodePort, LoadBalancer/],
