@@ -5,7 +5,7 @@
 
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PlanConfigError, PlanRunError, evaluateStack } from "./evaluate";
+import { PlanConfigError, PlanRunError, evaluateStack, handledProgramErrors } from "./evaluate";
 import { existsSync, readFileSync } from "node:fs";
 import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import { PolicyConfigError } from "./policy";
@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof PlanConfigError) {
       process.stderr.write(`Stack '${stack}' has ${err.problems.length} configuration problem${err.problems.length === 1 ? "" : "s"} (${configFile ? path.relative(process.cwd(), configFile) : `Pulumi.${stack}.yaml`}):\n`);
       for (const p of err.problems) process.stderr.write(`  - ${p}\n`);
+      if (err.warnings.length > 0) process.stderr.write(`and ${err.warnings.length} warning${err.warnings.length === 1 ? "" : "s"}:\n${err.warnings.map((w) => `  - ${w}\n`).join("")}`);
       return 1;
     }
     if (err instanceof PlanRunError || err instanceof StackFileError || err instanceof PolicyConfigError) {
@@ -69,14 +70,34 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+process.on("unhandledRejection", (reason: unknown) => {
+  if (typeof reason === "object" && reason !== null && handledProgramErrors.has(reason)) return;
+  process.stderr.write(`offline plan failed (a bug, not a config problem):\n${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  process.exitCode = 2;
+});
+
+// Never process.exit() here: stdout into a pipe is written asynchronously, and exiting while it
+// drains cuts the document (at 64 KiB in practice). Set the exit code and let Node end the process
+// once every write has been flushed; nothing else keeps the event loop alive after main().
+let finished = false;
+process.on("beforeExit", () => {
+  // The loop ran dry with main() still pending: something awaited a promise that never settles.
+  // Say so instead of ending silently with status 0 and no plan.
+  if (finished) return;
+  finished = true;
+  process.stderr.write("offline plan failed (a bug, not a config problem): the program never finished (an awaited Output or promise never resolved)\n");
+  process.exitCode = 2;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    finished = true;
     // For `npm run bench`: this process's own peak memory.
     if (process.env["PLAN_REPORT_USAGE"]) process.stderr.write(`plan-usage maxRssKiB=${process.resourceUsage().maxRSS}\n`);
-    process.exit(code);
+    process.exitCode = code;
   },
   (err: unknown) => {
+    finished = true;
     process.stderr.write(`${String(err)}\n`);
-    process.exit(2);
+    process.exitCode = 2;
   },
 );

@@ -9,8 +9,8 @@ import { checkCapacity } from "../estimates/capacity";
 import { estimateCost } from "../estimates/cost";
 import { criticalPath } from "../estimates/schedule";
 import { PACK_NAME, policies } from "../policy/policies";
-import { ConfigError, loadSettings } from "../stacks/config";
-import { formatProblem } from "../stacks/settings";
+import { ConfigError, readSettings } from "../stacks/config";
+import { formatProblem, type ConfigWarning } from "../stacks/settings";
 import { CALLS, STATES } from "./cloud-mocks";
 import { StrictMocks, recordRegistrations, sanitize, settle } from "./mocks";
 import { evaluatePolicies, readPolicyConfig } from "./policy";
@@ -18,7 +18,10 @@ import type { PlanDocument } from "./record";
 import { SECRET, readStackConfig } from "./stackfile";
 
 export class PlanConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    readonly warnings: readonly string[] = [],
+  ) {
     super(problems.join("\n"));
   }
 }
@@ -28,10 +31,19 @@ export class PlanRunError extends Error {}
 
 let evaluated = false;
 
+/**
+ * Errors the program threw that evaluateStack turned into a result. Pulumi's Stack resource keeps
+ * more promises derived from the program's outcome than the one runInPulumiStack returns; they
+ * reject with the same error, unhandled, and the CLI ignores exactly those (as Pulumi's language
+ * host reports a program's error once).
+ */
+export const handledProgramErrors = new WeakSet<object>();
+
 async function resolveOutput(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const o = value as pulumi.Output<unknown>;
     if (await pulumi.isSecret(o)) return SECRET;
+    if (!(await (o as unknown as { isKnown: Promise<boolean> }).isKnown)) return "[unknown]";
     const inner = await new Promise<unknown>((resolve) => o.apply((x) => resolve(x)));
     return resolveOutput(inner);
   }
@@ -49,25 +61,40 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
   evaluated = true;
 
   const config = readStackConfig(root, stack, configFile);
-  await pulumi.runtime.setMocks(new StrictMocks(CALLS, STATES), config.project, stack, false);
+  // dryRun: the plan is a preview (pulumi.runtime.isDryRun() is true, as in `pulumi preview`).
+  await pulumi.runtime.setMocks(new StrictMocks(CALLS, STATES), config.project, stack, true);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const recorder = recordRegistrations();
 
   let settings: unknown;
+  let warnings: readonly ConfigWarning[] = [];
   let exportsOf: Record<string, unknown> = {};
+  // Without an engine, pulumi.log.warn writes "warning: [runtime] <msg>" through console.warn.
+  // The program logs its config warnings that way (as `pulumi preview` shows them); the plan
+  // shows them in its own "warnings" field, so they are held back here and anything else passes.
+  const programWarnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => void programWarnings.push(args.map(String).join(" "));
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
-      // The settings the program resolves, for the plan's "settings" field: the same function
-      // index.ts calls, so the plan shows what the program saw.
-      settings = loadSettings();
+      // The settings the program resolves, for the plan's "settings" and "warnings": the same
+      // function index.ts's loadSettings calls, so the plan shows what the program saw.
+      const result = readSettings();
+      warnings = result.warnings;
+      if (result.ok) settings = result.settings;
       // require, as Pulumi's language host loads a program (CommonJS).
       exportsOf = createRequire(__filename)(path.join(root, "index.ts")) as Record<string, unknown>;
       return undefined;
     });
   } catch (err) {
-    if (err instanceof ConfigError) throw new PlanConfigError(err.problems.map(formatProblem));
+    if (typeof err === "object" && err !== null) handledProgramErrors.add(err);
+    if (err instanceof ConfigError) throw new PlanConfigError(err.problems.map(formatProblem), warnings.map(formatProblem));
     if (err instanceof pulumi.RunError) throw new PlanRunError(err.message);
     throw err;
+  } finally {
+    console.warn = consoleWarn;
+    const shown = new Set(warnings.map((w) => `warning: [runtime] ${formatProblem(w)}`));
+    for (const line of programWarnings) if (!shown.has(line)) process.stderr.write(`${line}\n`);
   }
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(exportsOf)) {
@@ -86,6 +113,7 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
     project: config.project,
     stack,
     settings: sanitize(settings),
+    warnings: warnings.map(({ key, value, message }) => ({ key, value: sanitize(value), message })),
     resources,
     outputs,
     policies: { pack: PACK_NAME, config: existsSync(policyConfigFile) ? path.relative(root, policyConfigFile) : null, violations },

@@ -41,6 +41,8 @@ export interface PlanDocument {
   readonly project: string;
   readonly stack: string;
   readonly settings: unknown;
+  /** Config warnings (key, value, message): the stack plans, but someone should look. */
+  readonly warnings: readonly { readonly key: string; readonly value: unknown; readonly message: string }[];
   readonly resources: readonly ResourceRecord[];
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly policies: { readonly pack: string; readonly config: string | null; readonly violations: readonly PolicyViolation[] };

@@ -1,6 +1,6 @@
 // Human-readable plan: settings that matter, the resource tree grouped by component, outputs, policies.
 
-import type { Settings } from "../stacks/settings";
+import { formatProblem, type Settings } from "../stacks/settings";
 import type { PlanDocument, ResourceRecord } from "./record";
 
 /** Per resource type, the inputs worth showing in the tree (dotted paths into inputs). */
@@ -80,6 +80,7 @@ export function renderPlan(doc: PlanDocument): string {
   const lines = [
     `${doc.project} / ${doc.stack}: cloud ${s.platform.cloud}, environment ${s.environment}, size ${s.size}, Kubernetes ${s.kubernetesVersion}`,
     "",
+    ...(doc.warnings.length > 0 ? [`Warnings (${doc.warnings.length})`, ...doc.warnings.map((w) => `  - ${formatProblem(w)}`), ""] : []),
     "Settings",
     ...settingsSummary(s).map((l) => `  ${l}`),
     "",

@@ -1,27 +1,47 @@
 // The only module that reads Pulumi config. Everything else receives typed Settings.
 
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem, type ConfigProblem, type Settings } from "./settings";
-import { validateSettings } from "./validate";
+import { formatProblem, type ConfigProblem, type ConfigWarning, type Settings } from "./settings";
+import { validateSettings, type SettingsResult } from "./validate";
 
 /** Invalid stack config: every problem at once, shown by Pulumi without a stack trace. */
 export class ConfigError extends pulumi.RunError {
-  constructor(readonly problems: readonly ConfigProblem[]) {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    what = "configuration problem",
+  ) {
     super(
-      `Stack '${pulumi.getStack()}' has ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
+      `Stack '${pulumi.getStack()}' has ${problems.length} ${what}${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
     );
     this.name = "ConfigError";
   }
 }
 
-/** Reads and validates this stack's config; throws ConfigError before any resource is registered. */
-export function loadSettings(): Settings {
-  const result = validateSettings({
+/** This stack's config, validated: settings or problems, and warnings either way. Logs nothing. */
+export function readSettings(): SettingsResult {
+  return validateSettings({
     project: pulumi.getProject(),
     stack: pulumi.getStack(),
     values: pulumi.runtime.allConfig(),
   });
+}
+
+/** Placeholder values block `pulumi up`, not previews: a preview with them is how one finds them. */
+export function upBlockers(warnings: readonly ConfigWarning[]): ConfigWarning[] {
+  return warnings.filter((w) => w.blocksUp === true);
+}
+
+/**
+ * Reads and validates this stack's config; throws ConfigError before any resource is registered.
+ * Warnings go to Pulumi's log (shown by preview and up); at `pulumi up` placeholder values stop the
+ * run with the same messages.
+ */
+export function loadSettings(): Settings {
+  const result = readSettings();
+  for (const w of result.warnings) void pulumi.log.warn(formatProblem(w));
   if (!result.ok) throw new ConfigError(result.problems);
+  const blockers = upBlockers(result.warnings);
+  if (!pulumi.runtime.isDryRun() && blockers.length > 0) throw new ConfigError(blockers, "placeholder value");
   return result.settings;
 }

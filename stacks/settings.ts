@@ -96,6 +96,11 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** A warning: the same shape; `blocksUp` ones (placeholder values) also stop `pulumi up`. */
+export interface ConfigWarning extends ConfigProblem {
+  readonly blocksUp?: boolean;
+}
+
 export function formatProblem(p: ConfigProblem): string {
   const shown = p.value === undefined ? "(not set)" : JSON.stringify(p.value);
   return `${p.key} = ${shown}: ${p.message}`;

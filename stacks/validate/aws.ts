@@ -7,7 +7,8 @@ import type { ConfigKey } from "../schema";
 import { oneOf } from "./fields";
 import { checkCidrs, checkOpenToWorld, type EnvDefaults, type Report, type Typed } from "./common";
 
-export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, env: EnvDefaults, prod: boolean): PlatformSettings | undefined {
+/** `warn` adds a warning (ConfigWarning) for a key: the stack still plans. */
+export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, env: EnvDefaults, prod: boolean, _warn: Report): PlatformSettings | undefined {
   if (v.awsRegion === "") {
     report("awsRegion", `is required when cloud is aws: ${oneOf(AWS_REGIONS)}`);
   } else if (!(AWS_REGIONS as readonly string[]).includes(v.awsRegion)) {

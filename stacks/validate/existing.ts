@@ -3,7 +3,8 @@
 import type { PlatformSettings } from "../settings";
 import type { Report, Typed } from "./common";
 
-export function checkExisting(v: Typed, report: Report): PlatformSettings {
+/** `warn` adds a warning (ConfigWarning) for a key: the stack still plans. */
+export function checkExisting(v: Typed, report: Report, _warn: Report): PlatformSettings {
   if (v.kubeContext === "") {
     report("kubeContext", "is required when cloud is existing: name the kubeconfig context (e.g. kind-voting), so that switching your current context cannot point this stack at another cluster");
   }

@@ -6,7 +6,8 @@ import type { PlatformSettings } from "../settings";
 import { oneOf } from "./fields";
 import { checkCidrs, checkOpenToWorld, type EnvDefaults, type Report, type Typed } from "./common";
 
-export function checkGcp(v: Typed, report: Report, env: EnvDefaults, prod: boolean): PlatformSettings | undefined {
+/** `warn` adds a warning (ConfigWarning) for a key: the stack still plans. */
+export function checkGcp(v: Typed, report: Report, env: EnvDefaults, prod: boolean, _warn: Report): PlatformSettings | undefined {
   if (v.gcpProject === "") report("gcpProject", "is required when cloud is gcp: the project ID (not its name or number)");
   let zone = v.gcpZone;
   if (v.gcpRegion === "") {

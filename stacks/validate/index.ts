@@ -8,16 +8,17 @@
 import { EXISTING_KUBERNETES_VERSIONS, GCP_MACHINE_TYPES, AWS_INSTANCE_TYPES, MANAGED_KUBERNETES_VERSIONS } from "../catalog";
 import { CLOUDS, DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZE_PRESETS, SIZES, type AppImage } from "../presets";
 import { CONFIG_KEYS, PROJECT, configKeyNames, qualified, type ConfigKey, type ConfigKeySpec } from "../schema";
-import type { ConfigProblem, PlatformSettings, Settings } from "../settings";
+import type { ConfigProblem, ConfigWarning, PlatformSettings, Settings } from "../settings";
 import { checkAws } from "./aws";
-import type { Typed } from "./common";
+import type { Report, Typed } from "./common";
 import { checkExisting } from "./existing";
 import { FIELD_SCHEMAS, coerce, labelMsg, oneOf, shownValue, type Values } from "./fields";
 import { checkGcp } from "./gcp";
+import { findPlaceholders } from "./placeholders";
 
 export type SettingsResult =
-  | { readonly ok: true; readonly settings: Settings }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+  | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly ConfigWarning[] }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[]; readonly warnings: readonly ConfigWarning[] };
 
 export interface RawConfig {
   readonly project?: string;
@@ -29,6 +30,8 @@ export interface RawConfig {
 export function validateSettings(raw: RawConfig): SettingsResult {
   const project = raw.project ?? PROJECT;
   const problems: ConfigProblem[] = [];
+  // Not errors: the stack plans and previews, but someone should look (see SettingsResult).
+  const warnings: ConfigWarning[] = [];
   const values = {} as Values;
   const bad = new Set<ConfigKey>();
   const report = (key: ConfigKey, value: unknown, message: string) => {
@@ -79,12 +82,28 @@ export function validateSettings(raw: RawConfig): SettingsResult {
 
   // Pass 3 needs the core keys.
   if (bad.has("cloud") || bad.has("environment") || bad.has("size")) {
-    return { ok: false, problems };
+    return { ok: false, problems, warnings };
   }
-  const cross = crossCheck(values, bad);
+  const warn: Report = (key, message) => {
+    if (!bad.has(key)) warnings.push({ key: qualified(key), value: values[key], message });
+  };
+  const cross = crossCheck(values, bad, warn);
   for (const p of cross.problems) report(p.key, p.value, p.message);
-  if (problems.length > 0 || cross.settings === undefined) return { ok: false, problems };
-  return { ok: true, settings: { ...cross.settings, project, stack: raw.stack, tags: { project, stack: raw.stack, ...cross.settings.tags } } };
+  for (const p of findPlaceholders(values as unknown as Typed, keysOfCloud((values as unknown as Typed).cloud))) {
+    if (!bad.has(p.key)) warnings.push({ key: qualified(p.key), value: values[p.key], message: p.message, blocksUp: true });
+  }
+  if (problems.length > 0 || cross.settings === undefined) return { ok: false, problems, warnings };
+  return {
+    ok: true,
+    settings: { ...cross.settings, project, stack: raw.stack, tags: { project, stack: raw.stack, ...cross.settings.tags } },
+    warnings,
+  };
+}
+
+/** The keys a stack of this cloud reads: the shared groups and its own cloud's. */
+function keysOfCloud(cloud: Typed["cloud"]): ConfigKey[] {
+  const groups: readonly string[] = ["core", "nodes", "app", "monitoring", cloud];
+  return configKeyNames.filter((k) => groups.includes(CONFIG_KEYS[k].group));
 }
 
 function describeAllowed(key: ConfigKey): string {
@@ -104,7 +123,7 @@ type KeyProblem = { key: ConfigKey; value: unknown; message: string };
 type Cross = { problems: KeyProblem[]; settings?: Omit<Settings, "project" | "stack"> };
 
 /** Pass 3: rules that span keys. Keys already reported bad are skipped, so one mistake is one message. */
-function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
+function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report): Cross {
   const v = untyped as unknown as Typed;
   const problems: KeyProblem[] = [];
   const report = (key: ConfigKey, message: string) => {
@@ -144,13 +163,13 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>): Cross {
   let platform: PlatformSettings | undefined;
   switch (v.cloud) {
     case "aws":
-      platform = checkAws(v, report, bad, env, prod);
+      platform = checkAws(v, report, bad, env, prod, warn);
       break;
     case "gcp":
-      platform = checkGcp(v, report, env, prod);
+      platform = checkGcp(v, report, env, prod, warn);
       break;
     case "existing":
-      platform = checkExisting(v, report);
+      platform = checkExisting(v, report, warn);
       break;
   }
 

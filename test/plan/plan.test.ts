@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { shippedStacks } from "../../plan/stackfile";
+import { renderPlan } from "../../plan/render";
 import { ROOT, planJson, runPlan } from "../helpers/plan";
 
 
 describe("npm run plan -- local", () => {
   it("prints one JSON document with the documented fields", () => {
     const doc = planJson("local");
-    assert.deepEqual(Object.keys(doc).sort(), ["capacity", "cost", "outputs", "policies", "project", "resources", "schedule", "settings", "stack"]);
+    assert.deepEqual(Object.keys(doc).sort(), ["capacity", "cost", "outputs", "policies", "project", "resources", "schedule", "settings", "stack", "warnings"]);
     assert.equal(doc.cost.currency, "USD");
     assert.equal(typeof doc.cost.monthly, "number");
     assert.ok(Array.isArray(doc.cost.lines));
@@ -46,12 +48,17 @@ describe("npm run plan -- local", () => {
   });
 });
 
-describe("every shipped stack", () => {
+describe("every shipped stack, through a real shell pipe to a slow reader", () => {
+  // A pipe holds 64 KiB; the plans are larger. The reader sleeps first, so the plan's writes back
+  // up and the whole document arrives only if the plan waits for stdout to drain before it ends.
+  // (spawn's own pipe is read eagerly and hides that.) `npm run -s`: no npm banner in the output.
   for (const stack of shippedStacks(ROOT)) {
-    it(`${stack}: plans with no mandatory policy violation`, () => {
-      const r = runPlan([stack, "--json"]);
-      assert.equal(r.code, 0, r.stderr);
-      const doc = JSON.parse(r.stdout) as { policies: { violations: { enforcementLevel: string }[] } };
+    it(`${stack}: the whole JSON document arrives, exit 0, no mandatory policy violation`, () => {
+      const r = spawnSync("sh", ["-c", `{ npm run -s plan -- ${stack} --json; echo "plan-exit=$?" >&2; } | (sleep 1; cat)`], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+      assert.match(r.stderr, /plan-exit=0/, r.stderr);
+      assert.ok(r.stdout.length > 65_536, `a plan larger than a pipe's buffer (${r.stdout.length} bytes)`);
+      const doc = JSON.parse(r.stdout) as { stack: string; policies: { violations: { enforcementLevel: string }[] } };
+      assert.equal(doc.stack, stack);
       assert.deepEqual(doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
     });
   }
@@ -126,4 +133,22 @@ describe("a stack that violates policy", () => {
     assert.ok(doc.policies.violations.length > 0);
     assert.ok(doc.policies.violations.every((v) => v.enforcementLevel === "advisory"));
   });
+});
+
+describe("config warnings in the plan", () => {
+  const expected: Record<string, string[]> = {
+    dev: ["voting-platform:awsAdminPrincipals", "voting-platform:awsPublicAccessCidrs"],
+    "gcp-dev": ["voting-platform:gcpProject", "voting-platform:gcpAuthorizedNetworks"],
+    local: [],
+  };
+  for (const [stack, keys] of Object.entries(expected)) {
+    it(`${stack}: --json lists under "warnings" each key still holding a placeholder; the text shows them`, () => {
+      const doc = planJson(stack);
+      assert.deepEqual(doc.warnings.map((w) => w.key), keys);
+      for (const w of doc.warnings) assert.match(w.message, /pulumi up refuses to run until it is replaced/);
+      const text = renderPlan(doc);
+      if (keys.length === 0) assert.doesNotMatch(text, /^Warnings/m);
+      else assert.match(text, new RegExp(`^Warnings \\(${keys.length}\\)\\n${keys.map((k) => `  - ${k} = .*\\n`).join("")}`, "m"));
+    });
+  }
 });

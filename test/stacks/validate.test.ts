@@ -198,3 +198,39 @@ describe("allowDestroy", () => {
     assert.equal(normal.app.protectData, true);
   });
 });
+
+describe("placeholder values: a warning naming the key, and pulumi up refuses (blocksUp)", () => {
+  const cases: [string, Values, string, RegExp][] = [
+    ["TEST-NET-1 allow-list", { ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "192.0.2.0/24"] }, "awsPublicAccessCidrs", /192\.0\.2\.0\/24 is in 192\.0\.2\.0\/24, a range reserved for documentation \(RFC 5737 TEST-NET-1\)/],
+    ["TEST-NET-2 allow-list", { ...gcp, gcpAuthorizedNetworks: ["198.51.100.0/24"] }, "gcpAuthorizedNetworks", /RFC 5737 TEST-NET-2/],
+    ["a host inside TEST-NET-3", { ...aws, awsPublicAccessCidrs: ["203.0.113.7/32"] }, "awsPublicAccessCidrs", /203\.0\.113\.7\/32 is in 203\.0\.113\.0\/24/],
+    ["AWS's example account 111122223333", { ...aws, awsAdminPrincipals: ["arn:aws:iam::111122223333:role/platform-admins"] }, "awsAdminPrincipals", /111122223333 is an example account ID/],
+    ["AWS's example account 123456789012", { ...aws, awsAdminPrincipals: ["arn:aws:iam::123456789012:user/alice"] }, "awsAdminPrincipals", /123456789012 is an example account ID/],
+    ["the shipped gcp-dev project", { ...gcp, gcpProject: "voting-platform-dev" }, "gcpProject", /voting-platform-dev is the example project ID shipped/],
+    ["the shipped gcp-prod project", { ...gcp, gcpProject: "voting-platform-prod" }, "gcpProject", /voting-platform-prod is the example project ID shipped/],
+  ];
+  for (const [title, values, key, message] of cases) {
+    it(title, () => {
+      const r = run(values);
+      assert.ok(r.ok, "a placeholder plans: it is a warning, not a problem");
+      const mine = r.warnings.filter((w) => w.key === `voting-platform:${key}`);
+      assert.equal(mine.length, 1, JSON.stringify(r.warnings));
+      assert.match(mine[0]!.message, message);
+      assert.match(mine[0]!.message, /pulumi up refuses to run until it is replaced/);
+      assert.equal(mine[0]!.blocksUp, true);
+      assert.deepEqual(mine[0]!.value, values[key]);
+    });
+  }
+
+  it("real values give no warning", () => {
+    const r = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "203.0.114.0/24"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"] });
+    assert.ok(r.ok);
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it("keys of another cloud are not read for placeholders (they get their own warning)", () => {
+    const r = run({ ...gcp, gcpProject: "my-project-123", awsAdminPrincipals: ["arn:aws:iam::111122223333:role/x"] });
+    assert.ok(r.ok);
+    assert.equal(r.warnings.filter((w) => w.blocksUp).length, 0);
+  });
+});
