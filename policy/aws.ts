@@ -153,19 +153,25 @@ export const kmsRotation: ResourceValidationPolicy = {
   },
 };
 
+/** Encrypted as the EC2 API spells it in a launch template (a string "true" or a boolean). */
+const isTrue = (v: unknown) => v === true || v === "true";
+
 export const encryptedVolumes: ResourceValidationPolicy = {
   name: "aws-encrypted-volumes",
-  description: "EBS volumes are encrypted: node root volumes, standalone volumes and EBS StorageClasses.",
+  description: "EBS volumes are encrypted: node root volumes (launch templates map them explicitly), standalone volumes and EBS CSI StorageClasses (never the in-tree provisioner).",
   validateResource: (args, report) => {
     if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") {
-      for (const m of arr(args.props["blockDeviceMappings"]).map(obj)) {
-        const ebs = obj(m["ebs"]);
-        if (Object.keys(ebs).length && ebs["encrypted"] !== "true" && ebs["encrypted"] !== true) report(`Block device ${String(m["deviceName"])} is not encrypted.`);
-      }
+      const ebs = arr(args.props["blockDeviceMappings"]).map(obj).filter((m) => m["ebs"] !== undefined);
+      // Without a mapping the instance gets the AMI's root volume, unencrypted unless the account turned on EBS encryption by default.
+      if (ebs.length === 0) report("No EBS block device mapping: the nodes boot from the AMI's root volume as it is (unencrypted unless the account encrypts by default); map the root device with encrypted: true.");
+      for (const m of ebs) if (!isTrue(obj(m["ebs"])["encrypted"])) report(`Block device ${String(m["deviceName"])} is not encrypted.`);
     }
     if (args.type === "aws:ebs/volume:Volume" && args.props["encrypted"] !== true) report("Set encrypted: true.");
-    if (args.type === "kubernetes:storage.k8s.io/v1:StorageClass" && args.props["provisioner"] === "ebs.csi.aws.com") {
-      if (obj(args.props["parameters"])["encrypted"] !== "true") report("EBS StorageClass without parameters.encrypted: \"true\".");
+    if (args.type === "kubernetes:storage.k8s.io/v1:StorageClass") {
+      const provisioner = args.props["provisioner"];
+      // The in-tree driver is deprecated and migrated to the CSI driver (Kubernetes CSI migration, GA in 1.23); @pulumi/eks storageClasses still use it.
+      if (provisioner === "kubernetes.io/aws-ebs") report("StorageClass uses the in-tree kubernetes.io/aws-ebs provisioner: use ebs.csi.aws.com with parameters.encrypted: \"true\".");
+      if ((provisioner === "ebs.csi.aws.com" || provisioner === "kubernetes.io/aws-ebs") && obj(args.props["parameters"])["encrypted"] !== "true") report("EBS StorageClass without parameters.encrypted: \"true\".");
     }
   },
 };

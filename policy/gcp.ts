@@ -17,14 +17,33 @@ function nodeConfigs(type: string, props: Obj): Obj[] {
   return [];
 }
 
+/** True when the control plane's IP endpoint is reachable from the internet at all. */
+function publicIpEndpoint(props: Obj): boolean {
+  const endpoints = obj(props["controlPlaneEndpointsConfig"]);
+  // DNS-endpoint-only access: IAM-authorised, no IP allow-list needed (GKE "About network isolation", DNS-based endpoint).
+  if (obj(endpoints["ipEndpointsConfig"])["enabled"] === false) return false;
+  return obj(props["privateClusterConfig"])["enablePrivateEndpoint"] !== true;
+}
+
 export const gkePrivateNodes: ResourceValidationPolicy = {
   name: "gke-private-nodes",
-  description: "GKE nodes have no public IPs (private nodes) and the control plane's IP endpoint admits only listed ranges that together are a small part of the internet.",
+  description: "GKE nodes have no public IPs (private nodes, not overridden per pool) and the control plane's public IP endpoint admits only listed ranges that together are a small part of the internet (or is off: DNS endpoint only).",
   configSchema: { properties: exposureSchema },
   validateResource: (args, report) => {
+    if (args.type === POOL) {
+      if (obj(args.props["networkConfig"])["enablePrivateNodes"] === false) report("networkConfig.enablePrivateNodes: false gives this pool's nodes public IPs, overriding the cluster.");
+      return;
+    }
     if (args.type !== CLUSTER) return;
     if (obj(args.props["privateClusterConfig"])["enablePrivateNodes"] !== true) report("Set privateClusterConfig.enablePrivateNodes: true.");
-    const blocks = arr(obj(args.props["masterAuthorizedNetworksConfig"])["cidrBlocks"]).map((b) => String(obj(b)["cidrBlock"]));
+    if (!publicIpEndpoint(args.props)) return;
+    const man = args.props["masterAuthorizedNetworksConfig"];
+    if (man === undefined || man === null) {
+      report("The public IP endpoint has no masterAuthorizedNetworksConfig: anyone can reach the API server. List the ranges, or use the DNS endpoint only (controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false).");
+      return;
+    }
+    if (obj(man)["gcpPublicCidrsAccessEnabled"] === true) report("masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled admits every Google Cloud VM's address.");
+    const blocks = arr(obj(man)["cidrBlocks"]).map((b) => String(obj(b)["cidrBlock"]));
     const problems = exposureProblems(blocks, { ...DEFAULT_EXPOSURE_LIMITS, ...args.getConfig<Partial<ExposureLimits>>() });
     if (problems.length) report(`masterAuthorizedNetworksConfig admits the world: ${problems.join("; ")}.`);
   },

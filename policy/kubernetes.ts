@@ -74,19 +74,27 @@ export const resourcesSet: ResourceValidationPolicy = {
   },
 };
 
+/** The only capability Pod Security "restricted" lets a container add. */
+const ADDABLE_CAPABILITIES = ["NET_BIND_SERVICE"];
+
 export const noPrivilege: ResourceValidationPolicy = {
   name: "k8s-no-privilege",
-  description: "No privileged containers, host namespaces, host ports or privilege escalation.",
+  description: "No privileged containers, added capabilities (beyond NET_BIND_SERVICE), host namespaces, host ports, hostPath volumes, UID 0 or privilege escalation.",
   validateResource: (args, report) => {
     const pod = podSpecOf(args.type, args.props);
     if (!pod) return;
     const where = objectName(args.props);
     for (const host of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[host] === true) report(`${where}: ${host} is on.`);
+    for (const v of arr(pod["volumes"]).map(obj)) if (v["hostPath"] !== undefined) report(`${where}: volume ${String(v["name"])} mounts a hostPath (the node's filesystem).`);
+    if (obj(pod["securityContext"])["runAsUser"] === 0) report(`${where}: the pod runs as UID 0 (root).`);
     for (const c of containersOf(pod)) {
       const sc = obj(c["securityContext"]);
       const name = String(c["name"]);
       if (sc["privileged"] === true) report(`${where}: container ${name} is privileged.`);
       if (sc["allowPrivilegeEscalation"] !== false) report(`${where}: container ${name} does not set allowPrivilegeEscalation: false.`);
+      if (sc["runAsUser"] === 0) report(`${where}: container ${name} runs as UID 0 (root).`);
+      const added = arr(obj(sc["capabilities"])["add"]).map(String).filter((cap) => !ADDABLE_CAPABILITIES.includes(cap.replace(/^CAP_/, "")));
+      if (added.length) report(`${where}: container ${name} adds capabilities ${added.join(", ")} (only ${ADDABLE_CAPABILITIES.join(", ")} may be added).`);
       if (arr(c["ports"]).some((p) => obj(p)["hostPort"] !== undefined)) report(`${where}: container ${name} binds a hostPort.`);
     }
   },
@@ -122,32 +130,72 @@ export const namespacePodSecurity: ResourceValidationPolicy = {
 };
 
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential/i;
+/** A credential inside a value: scheme://user:password@host, or Password=/Pwd= in a key=value; string. */
+const SECRET_IN_VALUE = /:\/\/[^/\s:@]+:[^@\s]+@|(^|;)\s*(password|pwd)\s*=\s*[^;\s]/i;
+
+/** Why an env var leaks a secret as a literal, or undefined. */
+export function secretLiteralProblem(env: Obj): string | undefined {
+  const name = env["name"];
+  const value = env["value"];
+  if (typeof name !== "string" || typeof value !== "string" || value === "") return undefined;
+  if (SECRET_NAME.test(name)) return `sets ${name} as a literal`;
+  if (SECRET_IN_VALUE.test(value)) return `sets ${name} to a connection string with a password in it`;
+  return undefined;
+}
 
 export const noSecretLiterals: ResourceValidationPolicy = {
   name: "k8s-no-secret-literals",
-  description: "Environment variables that look like secrets come from a Secret (secretKeyRef), not a literal value.",
+  description: "Secrets come from a Secret (secretKeyRef), not a literal: neither env vars named like secrets nor connection strings with a password.",
   validateResource: (args, report) => {
     const pod = podSpecOf(args.type, args.props);
     if (!pod) return;
     for (const c of containersOf(pod)) {
       for (const e of arr(c["env"]).map(obj)) {
-        if (typeof e["name"] === "string" && SECRET_NAME.test(e["name"]) && e["value"] !== undefined && e["value"] !== "") {
-          report(`${objectName(args.props)}: container ${String(c["name"])} sets ${e["name"]} as a literal; use valueFrom.secretKeyRef.`);
-        }
+        const problem = secretLiteralProblem(e);
+        if (problem) report(`${objectName(args.props)}: container ${String(c["name"])} ${problem}; use valueFrom.secretKeyRef.`);
       }
     }
   },
 };
 
+/** How an object takes traffic from outside the cluster, or undefined when it does not. */
+export function externalExposure(type: string, props: Obj): string | undefined {
+  const annotations = obj(obj(props["metadata"])["annotations"]);
+  const spec = obj(props["spec"]);
+  if (type === "kubernetes:core/v1:Service") return spec["type"] === "LoadBalancer" ? "a LoadBalancer Service" : undefined;
+  if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
+    // AWS Load Balancer Controller: scheme defaults to internal; GKE: external unless the gce-internal class.
+    // (kubernetes-sigs/aws-load-balancer-controller docs, guide/ingress/annotations; GKE "Ingress for internal Application Load Balancers")
+    const cls = String(spec["ingressClassName"] ?? annotations["kubernetes.io/ingress.class"] ?? "");
+    if (cls === "alb" || annotations["alb.ingress.kubernetes.io/scheme"] !== undefined) {
+      return annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing" ? "an internet-facing ALB Ingress" : undefined;
+    }
+    return cls === "gce-internal" ? undefined : "an Ingress";
+  }
+  if (type === "kubernetes:gateway.networking.k8s.io/v1:Gateway") {
+    // Internal GKE classes: gke-l7-rilb, gke-l7-cross-regional-internal-managed-mc...; the rest are external.
+    return /internal|rilb/.test(String(spec["gatewayClassName"] ?? "")) ? undefined : "a Gateway";
+  }
+  return undefined;
+}
+
 export const loadBalancersAllowed: ResourceValidationPolicy = {
   name: "k8s-loadbalancer-allowed",
-  description: "Services of type LoadBalancer only where allowed (each costs money and faces the internet).",
-  configSchema: { properties: { allowed: { type: "array", items: { type: "string" }, default: [] } } },
+  description: "Internet-facing exposure (LoadBalancer Services, Ingresses, Gateways) only where allowed: each costs money and faces the internet.",
+  configSchema: {
+    properties: {
+      allowed: { type: "array", items: { type: "string" }, default: [] },
+      allowedNamespaces: { type: "array", items: { type: "string" }, default: [] },
+    },
+  },
   validateResource: (args, report) => {
-    if (args.type !== "kubernetes:core/v1:Service" || obj(args.props["spec"])["type"] !== "LoadBalancer") return;
-    const { allowed = [] } = args.getConfig<{ allowed?: string[] }>();
+    const kind = externalExposure(args.type, args.props);
+    if (!kind) return;
+    const { allowed = [], allowedNamespaces = [] } = args.getConfig<{ allowed?: string[]; allowedNamespaces?: string[] }>();
     const name = objectName(args.props);
-    if (!allowed.includes(name)) report(`Service ${name} is a LoadBalancer; allowed: ${allowed.join(", ") || "none"}.`);
+    const namespace = obj(args.props["metadata"])["namespace"];
+    if (allowed.includes(name) || (typeof namespace === "string" && allowedNamespaces.includes(namespace))) return;
+    report(`${name} is ${kind}; allowed: ${[...allowed, ...allowedNamespaces.map((n) => `${n}/*`)].join(", ") || "none"}.`);
   },
 };
 

@@ -6,6 +6,7 @@ import { awsPolicies } from "./aws";
 import { monthlyBudget } from "./budget";
 import { gcpPolicies } from "./gcp";
 import { kubernetesPolicies } from "./kubernetes";
+import { nodesCapacity } from "./nodes";
 import { teardownPolicies } from "./teardown";
 import { remoteComponentOf } from "./urn";
 
@@ -39,6 +40,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...kubernetesPolicies,
   ...awsPolicies,
   ...gcpPolicies,
+  nodesCapacity,
   ...teardownPolicies,
   monthlyBudget,
 ];

@@ -120,7 +120,7 @@ describe("a stack that violates policy", () => {
     const doc = JSON.parse(r.stdout) as { policies: { violations: { policy: string; enforcementLevel: string; message: string }[] } };
     const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
     const policies = [...new Set(mandatory.map((v) => v.policy))].sort();
-    assert.deepEqual(policies, ["aws-instance-types-allowed", "eks-control-plane-logging", "eks-endpoint-restricted", "k8s-images-pinned", "k8s-min-replicas"]);
+    assert.deepEqual(policies, ["aws-instance-types-allowed", "eks-control-plane-logging", "eks-endpoint-restricted", "k8s-images-pinned", "k8s-min-replicas", "nodes-capacity"]);
     // prod's config requires deletion protection; this dev stack has none and protects nothing: the teardown advisory.
     assert.deepEqual([...new Set(doc.policies.violations.filter((v) => v.enforcementLevel !== "mandatory").map((v) => v.policy))], ["cluster-deletion-protection-off"]);
     assert.ok(mandatory.some((v) => /acme\/vote:1\.0 is pinned by tag/.test(v.message)));

@@ -9,6 +9,7 @@ import { record } from "../helpers/records";
 import * as awsP from "../../policy/aws";
 import * as gcpP from "../../policy/gcp";
 import * as k8sP from "../../policy/kubernetes";
+import { nodesCapacity } from "../../policy/nodes";
 import { policies } from "../../policy/policies";
 
 type Obj = Record<string, unknown>;
@@ -87,6 +88,12 @@ const cases: [string, Case][] = [
   ["hostNetwork", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["hostNetwork"] = true) }],
   ["hostPID", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["hostPID"] = true) }],
   ["hostPort", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (container(d)["ports"] = [{ containerPort: 80, hostPort: 80 }]) }],
+  ["capability SYS_ADMIN added", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => ((container(d)["securityContext"] as Obj)["capabilities"] = { drop: ["ALL"], add: ["SYS_ADMIN"] }) }],
+  ["hostPath volume", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["volumes"] = [{ name: "host", hostPath: { path: "/" } }]) }],
+  ["container runs as UID 0", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => ((container(d)["securityContext"] as Obj)["runAsUser"] = 0) }],
+  ["pod runs as UID 0", { policy: k8sP.noPrivilege, type: D, good: deployment, breakIt: (d) => (((d["spec"] as Obj)["template"] as { spec: Obj }).spec["securityContext"] = { runAsUser: 0 }) }],
+  ["password in a literal URL", { policy: k8sP.noSecretLiterals, type: D, good: deployment, breakIt: (d) => (container(d)["env"] = [{ name: "DATABASE_URL", value: "postgres://user:pw@db/app" }]) }],
+  ["password in a literal key=value; string", { policy: k8sP.noSecretLiterals, type: D, good: deployment, breakIt: (d) => (container(d)["env"] = [{ name: "ConnectionStrings__Db", value: "Server=db;Username=postgres;Password=postgres;" }]) }],
   ["no readiness probe", { policy: k8sP.probesSet, type: D, good: deployment, breakIt: (d) => delete container(d)["readinessProbe"] }],
   ["password as a literal", { policy: k8sP.noSecretLiterals, type: D, good: deployment, breakIt: (d) => (container(d)["env"] = [{ name: "POSTGRES_PASSWORD", value: "postgres" }]) }],
   ["one replica in prod", { policy: k8sP.minReplicas, type: D, good: deployment, config: { minReplicas: 2 }, breakIt: (d) => ((d["spec"] as Obj)["replicas"] = 1) }],
@@ -97,6 +104,34 @@ const cases: [string, Case][] = [
   [
     "LoadBalancer not allowed",
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:core/v1:Service", config: { allowed: ["voting/vote"] }, good: () => ({ metadata: { name: "vote", namespace: "voting" }, spec: { type: "LoadBalancer" } }), breakIt: (s) => ((s["metadata"] as Obj)["name"] = "db") },
+  ],
+  [
+    "internet-facing ALB Ingress not allowed",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      config: { allowed: ["voting/vote"], allowedNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "vote", namespace: "voting", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } }, spec: { ingressClassName: "alb" } }),
+      breakIt: (i) => ((i["metadata"] as Obj)["name"] = "admin"),
+    },
+  ],
+  [
+    "Ingress made internet-facing outside the allowed namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      config: { allowed: [], allowedNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "admin", namespace: "ops", annotations: { "alb.ingress.kubernetes.io/scheme": "internal" } }, spec: { ingressClassName: "alb" } }),
+      breakIt: (i) => (((i["metadata"] as Obj)["annotations"] as Obj)["alb.ingress.kubernetes.io/scheme"] = "internet-facing"),
+    },
+  ],
+  [
+    "GKE Ingress (external by default) outside the allowed namespaces",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:networking.k8s.io/v1:Ingress", config: { allowedNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: {} }), breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "ops") },
+  ],
+  [
+    "external Gateway not allowed",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:gateway.networking.k8s.io/v1:Gateway", config: { allowed: [] }, good: () => ({ metadata: { name: "gw", namespace: "ops" }, spec: { gatewayClassName: "gke-l7-rilb" } }), breakIt: (g) => ((g["spec"] as Obj)["gatewayClassName"] = "gke-l7-global-external-managed") },
   ],
   [
     "Helm release without a version",
@@ -132,6 +167,30 @@ const cases: [string, Case][] = [
     "unencrypted EBS StorageClass",
     { policy: awsP.encryptedVolumes, type: "kubernetes:storage.k8s.io/v1:StorageClass", good: () => ({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } }), breakIt: (s) => (s["parameters"] = { type: "gp3" }) },
   ],
+  ["launch template without block device mappings", { policy: awsP.encryptedVolumes, type: "aws:ec2/launchTemplate:LaunchTemplate", good: launchTemplate, breakIt: (t) => delete t["blockDeviceMappings"] }],
+  [
+    "in-tree EBS StorageClass",
+    { policy: awsP.encryptedVolumes, type: "kubernetes:storage.k8s.io/v1:StorageClass", good: () => ({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } }), breakIt: (s) => (s["provisioner"] = "kubernetes.io/aws-ebs") },
+  ],
+  ["spot nodes where on-demand is required", { policy: nodesCapacity, type: "eks:index:ManagedNodeGroup", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ capacityType: "ON_DEMAND", scalingConfig: { minSize: 3, maxSize: 9 } }), breakIt: (n) => (n["capacityType"] = "SPOT") }],
+  ["a single node where two are required", { policy: nodesCapacity, type: "aws:eks/nodeGroup:NodeGroup", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ scalingConfig: { minSize: 2, maxSize: 4 } }), breakIt: (n) => (n["scalingConfig"] = { minSize: 1, maxSize: 4 }) }],
+  ["GKE spot pool where on-demand is required", { policy: nodesCapacity, type: "gcp:container/nodePool:NodePool", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ ...gkePool(), autoscaling: { totalMinNodeCount: 3 } }), breakIt: (p) => ((p["nodeConfig"] as Obj)["spot"] = true) }],
+  ["GKE pool down to one node", { policy: nodesCapacity, type: "gcp:container/nodePool:NodePool", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ ...gkePool(), autoscaling: { totalMinNodeCount: 3 } }), breakIt: (p) => (p["autoscaling"] = { totalMinNodeCount: 1 }) }],
+  ["GKE without master authorized networks", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => delete c["masterAuthorizedNetworksConfig"] }],
+  [
+    "GKE DNS-endpoint-only access turned back to the IP endpoint",
+    {
+      policy: gcpP.gkePrivateNodes,
+      type: "gcp:container/cluster:Cluster",
+      good: () => {
+        const c: Obj = { ...gkeCluster(), controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true }, ipEndpointsConfig: { enabled: false } } };
+        delete c["masterAuthorizedNetworksConfig"];
+        return c;
+      },
+      breakIt: (c) => ((c["controlPlaneEndpointsConfig"] as Obj)["ipEndpointsConfig"] = { enabled: true }),
+    },
+  ],
+  ["node pool overriding private nodes", { policy: gcpP.gkePrivateNodes, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => (p["networkConfig"] = { enablePrivateNodes: false }) }],
   ["GKE public nodes", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["privateClusterConfig"] = { enablePrivateNodes: false }) }],
   ["GKE control plane open to the world", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["masterAuthorizedNetworksConfig"] = { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] }) }],
   ["GKE control plane open as two /1s", { policy: gcpP.gkePrivateNodes, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["masterAuthorizedNetworksConfig"] = { cidrBlocks: [{ cidrBlock: "0.0.0.0/1" }, { cidrBlock: "128.0.0.0/1" }] }) }],
