@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import { PolicyConfigError } from "./policy";
 import type { PlanDocument } from "./record";
+import { renderMarkdown } from "./markdown";
 import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
 
@@ -21,14 +22,15 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { json: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" }, diff: { type: "string" } },
+    options: { json: { type: "boolean" }, markdown: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" }, diff: { type: "string" } },
   });
   const json = flags.json === true;
+  const markdown = flags.markdown === true;
   const configFile = typeof flags["config-file"] === "string" ? path.resolve(flags["config-file"]) : undefined;
   const policyConfig = typeof flags["policy-config"] === "string" ? path.resolve(flags["policy-config"]) : undefined;
   const diffBase = typeof flags["diff"] === "string" ? path.resolve(flags["diff"]) : undefined;
-  const unknownFlags = Object.keys(flags).filter((f) => !["json", "config-file", "policy-config", "diff"].includes(f));
-  if (positionals.length !== 1 || unknownFlags.length > 0) {
+  const unknownFlags = Object.keys(flags).filter((f) => !["json", "markdown", "config-file", "policy-config", "diff"].includes(f));
+  if (positionals.length !== 1 || unknownFlags.length > 0 || (json && markdown)) {
     process.stderr.write(`${usage}\n`);
     return 1;
   }
@@ -47,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
       if (!Array.isArray(base.resources)) throw new StackFileError(`--diff: ${diffBase} has no "resources" list; give the output of npm run plan -- <stack> --json`);
       diff = diffPlans(base, doc);
     }
-    process.stdout.write(json ? `${JSON.stringify(diff ? { ...doc, diff } : doc, null, 2)}\n` : `${renderPlan(doc)}${diff ? `\n\n${renderDiff(diff)}` : ""}\n`);
+    process.stdout.write(
+      json ? `${JSON.stringify(diff ? { ...doc, diff } : doc, null, 2)}\n` : markdown ? `${renderMarkdown(doc, diff)}\n` : `${renderPlan(doc)}${diff ? `\n\n${renderDiff(diff)}` : ""}\n`,
+    );
     const mandatory = doc.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) {
       process.stderr.write(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"}: this stack would not deploy.\n`);
