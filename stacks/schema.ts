@@ -36,6 +36,7 @@ export const CONFIG_KEYS = {
   awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets; empty: the region's first 2 (3 in prod)." },
   awsVpcCidr: { type: "string", group: "aws", default: "10.0.0.0/16", description: "VPC CIDR, /16 to /24: private subnets (half the VPC) and public ones per AZ; each private subnet at least a /24." },
   awsAdminPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given cluster-admin through EKS access entries." },
+  awsViewPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given read access to every Kubernetes object, Secrets included (AmazonEKSAdminViewPolicy), through EKS access entries: the CI identity of previews and drift checks." },
   awsPublicAccessCidrs: { type: "array", group: "aws", default: [], description: "CIDRs allowed to reach the public API endpoint; empty: public endpoint off (private only). Never 0.0.0.0/0 in prod." },
   // gcp
   gcpProject: { type: "string", group: "gcp", default: "", description: "GCP project ID (required when cloud is gcp)." },

@@ -11,6 +11,8 @@ export interface AwsPlatformSettings {
   readonly vpcCidr: string;
   readonly natGateways: "single" | "one-per-az";
   readonly adminPrincipals: readonly string[];
+  /** Read-only access to every Kubernetes object (the CI identity of previews and drift checks). */
+  readonly viewPrincipals: readonly string[];
   /** Empty: the public API endpoint is off. */
   readonly publicAccessCidrs: readonly string[];
   readonly deletionProtection: boolean;

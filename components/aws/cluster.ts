@@ -3,12 +3,15 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlaneLog } from "../../stacks/presets";
+import { viewAccessEntries } from "./access";
 import { CLUSTER_ADMIN_POLICY_ARN } from "./iam";
 
 export interface ControlPlaneArgs {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
   readonly adminPrincipals: readonly string[];
+  /** Read-only principals (CI previews and drift checks): see viewAccessEntries. */
+  readonly viewPrincipals: readonly string[];
   readonly publicAccessCidrs: readonly string[];
   readonly controlPlaneLogs: readonly ControlPlaneLog[];
   readonly logRetentionDays: number;
@@ -63,7 +66,7 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, vpc: aw
       nodeAssociatePublicIpAddress: false,
       // Access entries only: no aws-auth ConfigMap to drift or lock yourself out with.
       authenticationMode: "API",
-      accessEntries,
+      accessEntries: { ...accessEntries, ...viewAccessEntries(args.viewPrincipals) },
       createOidcProvider: true,
       // The API default is EXTENDED: $0.60/h instead of $0.10/h once the version leaves standard support.
       upgradePolicy: { supportType: "STANDARD" },

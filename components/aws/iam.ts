@@ -29,6 +29,8 @@ export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEB
 
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
+export const ADMIN_VIEW_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
+
 /**
  * Cluster Autoscaler: the read actions of its AWS README's recommended policy, and the two write
  * actions limited (the README suggests tag conditions) to Auto Scaling groups that carry this

@@ -49,6 +49,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
         clusterName: args.clusterName,
         kubernetesVersion: args.kubernetesVersion,
         adminPrincipals: a.adminPrincipals,
+        viewPrincipals: a.viewPrincipals,
         publicAccessCidrs: a.publicAccessCidrs,
         controlPlaneLogs: a.controlPlaneLogs,
         logRetentionDays: a.deletionProtection ? 90 : 7,

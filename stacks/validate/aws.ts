@@ -27,6 +27,7 @@ export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, 
     if ("problem" in layout) report("awsVpcCidr", layout.problem);
   }
   checkOpenToWorld("awsPublicAccessCidrs", v.awsPublicAccessCidrs, prod, report);
+  checkAccessEntryPrincipals(v, report);
   if (v.awsRegion === "" || !(AWS_REGIONS as readonly string[]).includes(v.awsRegion)) return undefined;
   return {
     cloud: "aws",
@@ -36,9 +37,24 @@ export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, 
     vpcCidr: v.awsVpcCidr,
     natGateways: env.natGateways,
     adminPrincipals: v.awsAdminPrincipals,
+    viewPrincipals: v.awsViewPrincipals,
     publicAccessCidrs: v.awsPublicAccessCidrs,
     deletionProtection: env.deletionProtection && !v.allowDestroy,
     controlPlaneLogs: env.controlPlaneLogs,
   };
 }
 
+
+/**
+ * EKS allows one access entry per principal: a second one for the same ARN fails the update with
+ * `409 ResourceInUseException` (CreateAccessEntry, EKS API reference). So a principal is listed once,
+ * as admin or as viewer.
+ */
+function checkAccessEntryPrincipals(v: Typed, report: Report): void {
+  for (const key of ["awsAdminPrincipals", "awsViewPrincipals"] as const) {
+    const twice = v[key].filter((p, i) => v[key].indexOf(p) !== i);
+    if (twice.length > 0) report(key, `lists ${[...new Set(twice)].join(", ")} twice: EKS allows one access entry per principal`);
+  }
+  const both = v.awsViewPrincipals.filter((p) => v.awsAdminPrincipals.includes(p));
+  if (both.length > 0) report("awsViewPrincipals", `${both.join(", ")} is also in awsAdminPrincipals: EKS allows one access entry per principal (409 ResourceInUseException); list it in one of them`);
+}

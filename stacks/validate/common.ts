@@ -21,6 +21,7 @@ export interface Typed {
   awsAvailabilityZones: string[];
   awsVpcCidr: string;
   awsAdminPrincipals: string[];
+  awsViewPrincipals: string[];
   awsPublicAccessCidrs: string[];
   gcpProject: string;
   gcpRegion: string;

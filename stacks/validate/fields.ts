@@ -24,6 +24,11 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, allowEmpty 
     error: `${oneOf(values)}${allowEmpty ? ' (or "" for the default)' : ""}`,
   });
 const cidrList = z.array(cidrText);
+const iamPrincipalArns = z.array(
+  z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+    error: "must be IAM role or user ARNs such as arn:aws:iam::123456789012:role/platform-admins",
+  }),
+);
 const image = z.string().refine((v) => v === "" || imageRef.test(v), {
   error: "must be an image reference with a tag or a digest (registry/name:tag or name@sha256:<64 hex>)",
 });
@@ -40,11 +45,8 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   awsRegion: z.string(),
   awsAvailabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be AZ names such as us-east-1a" })),
   awsVpcCidr: cidrText,
-  awsAdminPrincipals: z.array(
-    z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-      error: "must be IAM role or user ARNs such as arn:aws:iam::123456789012:role/platform-admins",
-    }),
-  ),
+  awsAdminPrincipals: iamPrincipalArns,
+  awsViewPrincipals: iamPrincipalArns,
   awsPublicAccessCidrs: cidrList,
   gcpProject: z.string().regex(/^$|^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter" }),
   gcpRegion: z.string(),

@@ -200,6 +200,7 @@ describe("EksPlatform with no public CIDRs", () => {
           vpcCidr: "10.9.0.0/20",
           natGateways: "single",
           adminPrincipals: [],
+          viewPrincipals: [],
           publicAccessCidrs: [],
           deletionProtection: false,
           controlPlaneLogs: ["audit"],
@@ -218,5 +219,36 @@ describe("EksPlatform with no public CIDRs", () => {
     assert.equal(vpc.availabilityZoneNames, undefined);
     assert.deepEqual(platform?.exposure, { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS });
     assert.equal(EKS_LOAD_BALANCER_ANNOTATIONS["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+  });
+});
+
+describe("EksPlatform with read-only principals (CI previews and drift)", () => {
+  it("gives each an access entry with AmazonEKSAdminViewPolicy on the cluster, beside the admins'", async () => {
+    const records = await registered(() => {
+      new EksPlatform("t", {
+        clusterName: "t-cluster",
+        kubernetesVersion: "1.35",
+        aws: {
+          region: "eu-west-1",
+          availabilityZones: [],
+          availabilityZoneCount: 2,
+          vpcCidr: "10.9.0.0/20",
+          natGateways: "single",
+          adminPrincipals: ["arn:aws:iam::111122223333:role/admins"],
+          viewPrincipals: ["arn:aws:iam::111122223333:role/ci-read", "arn:aws:iam::111122223333:role/auditors"],
+          publicAccessCidrs: [],
+          deletionProtection: false,
+          controlPlaneLogs: ["audit"],
+        },
+        nodes: { instanceTypes: ["t3.medium"], minCount: 1, maxCount: 2, diskSizeGb: 20, capacityType: "on-demand" },
+        tags: { project: "p" },
+      });
+    });
+    const entries = inputsOf<eks.ClusterArgs>(find(records, "eks:index:Cluster")).accessEntries as Record<string, { principalArn: string; accessPolicies: Record<string, { policyArn: string; accessScope: { type: string } }> }>;
+    assert.deepEqual(Object.keys(entries).sort(), ["admin-0", "view-0", "view-1"]);
+    const view = { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", accessScope: { type: "cluster" } };
+    assert.deepEqual(entries["view-0"], { principalArn: "arn:aws:iam::111122223333:role/ci-read", accessPolicies: { view } });
+    assert.deepEqual(entries["view-1"]!.principalArn, "arn:aws:iam::111122223333:role/auditors");
+    assert.match(entries["admin-0"]!.accessPolicies["admin"]!.policyArn, /AmazonEKSClusterAdminPolicy$/);
   });
 });
