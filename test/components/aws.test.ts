@@ -5,7 +5,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLUSTER_AUTOSCALER_CHART } from "../../components/aws/addons";
-import { EKS_LOAD_BALANCER_ANNOTATIONS, EksPlatform } from "../../components/aws";
+import { EKS_LOAD_BALANCER_ANNOTATIONS, EksPlatform, type EksPlatformArgs } from "../../components/aws";
 import { clusterAutoscalerPolicy } from "../../components/aws/iam";
 import { planJson } from "../helpers/plan";
 import { registered } from "../helpers/mock-runtime";
@@ -186,28 +186,34 @@ for (const [stack, e] of Object.entries(expected)) {
   });
 }
 
+/** A two-AZ, private-endpoint platform with no principals; `aws` overrides change one thing. */
+function smallPlatformArgs(aws: Partial<EksPlatformArgs["aws"]>): EksPlatformArgs {
+  return {
+    clusterName: "t-cluster",
+    kubernetesVersion: "1.35",
+    aws: {
+      region: "eu-west-1",
+      availabilityZones: [],
+      availabilityZoneCount: 2,
+      vpcCidr: "10.9.0.0/20",
+      natGateways: "single",
+      adminPrincipals: [],
+      viewPrincipals: [],
+      publicAccessCidrs: [],
+      deletionProtection: false,
+      controlPlaneLogs: ["audit"],
+      ...aws,
+    },
+    nodes: { instanceTypes: ["t3.medium"], minCount: 1, maxCount: 2, diskSizeGb: 20, capacityType: "on-demand" },
+    tags: { project: "p" },
+  };
+}
+
 describe("EksPlatform with no public CIDRs", () => {
   it("turns the public endpoint off (private only) and annotates Services for an NLB", async () => {
     let platform: EksPlatform | undefined;
     const records = await registered(() => {
-      platform = new EksPlatform("t", {
-        clusterName: "t-cluster",
-        kubernetesVersion: "1.35",
-        aws: {
-          region: "eu-west-1",
-          availabilityZones: [],
-          availabilityZoneCount: 2,
-          vpcCidr: "10.9.0.0/20",
-          natGateways: "single",
-          adminPrincipals: [],
-          viewPrincipals: [],
-          publicAccessCidrs: [],
-          deletionProtection: false,
-          controlPlaneLogs: ["audit"],
-        },
-        nodes: { instanceTypes: ["t3.medium"], minCount: 1, maxCount: 2, diskSizeGb: 20, capacityType: "on-demand" },
-        tags: { project: "p" },
-      });
+      platform = new EksPlatform("t", smallPlatformArgs({}));
     });
     const c = inputsOf<eks.ClusterArgs>(find(records, "eks:index:Cluster"));
     assert.equal(c.endpointPublicAccess, false);
@@ -225,24 +231,10 @@ describe("EksPlatform with no public CIDRs", () => {
 describe("EksPlatform with read-only principals (CI previews and drift)", () => {
   it("gives each an access entry with AmazonEKSAdminViewPolicy on the cluster, beside the admins'", async () => {
     const records = await registered(() => {
-      new EksPlatform("t", {
-        clusterName: "t-cluster",
-        kubernetesVersion: "1.35",
-        aws: {
-          region: "eu-west-1",
-          availabilityZones: [],
-          availabilityZoneCount: 2,
-          vpcCidr: "10.9.0.0/20",
-          natGateways: "single",
-          adminPrincipals: ["arn:aws:iam::111122223333:role/admins"],
-          viewPrincipals: ["arn:aws:iam::111122223333:role/ci-read", "arn:aws:iam::111122223333:role/auditors"],
-          publicAccessCidrs: [],
-          deletionProtection: false,
-          controlPlaneLogs: ["audit"],
-        },
-        nodes: { instanceTypes: ["t3.medium"], minCount: 1, maxCount: 2, diskSizeGb: 20, capacityType: "on-demand" },
-        tags: { project: "p" },
-      });
+      new EksPlatform("t", smallPlatformArgs({
+        adminPrincipals: ["arn:aws:iam::111122223333:role/admins"],
+        viewPrincipals: ["arn:aws:iam::111122223333:role/ci-read", "arn:aws:iam::111122223333:role/auditors"],
+      }));
     });
     const entries = inputsOf<eks.ClusterArgs>(find(records, "eks:index:Cluster")).accessEntries as Record<string, { principalArn: string; accessPolicies: Record<string, { policyArn: string; accessScope: { type: string } }> }>;
     assert.deepEqual(Object.keys(entries).sort(), ["admin-0", "view-0", "view-1"]);
