@@ -201,7 +201,8 @@ export const loadBalancersAllowed: ResourceValidationPolicy = {
 
 export const minReplicas: ResourceValidationPolicy = {
   name: "k8s-min-replicas",
-  description: "Stateless workloads (Deployments) run at least minReplicas replicas, except listed singletons.",
+  description:
+    "Stateless workloads (Deployments) run at least minReplicas replicas, except listed singletons; a Deployment that leaves replicas to a HorizontalPodAutoscaler is checked on the autoscaler's minReplicas.",
   configSchema: {
     properties: {
       minReplicas: { type: "integer", minimum: 1, default: 1 },
@@ -209,11 +210,21 @@ export const minReplicas: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    if (args.type !== "kubernetes:apps/v1:Deployment") return;
     const { minReplicas: min = 1, exempt = [] } = args.getConfig<{ minReplicas?: number; exempt?: string[] }>();
+    const spec = obj(args.props["spec"]);
+    if (args.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler") {
+      const target = obj(spec["scaleTargetRef"]);
+      const ns = obj(args.props["metadata"])["namespace"];
+      const name = `${typeof ns === "string" ? `${ns}/` : ""}${String(target["name"])}`;
+      const n = typeof spec["minReplicas"] === "number" ? spec["minReplicas"] : 1;
+      if (target["kind"] === "Deployment" && !exempt.includes(name) && n < min) report(`HorizontalPodAutoscaler ${objectName(args.props)} lets ${name} scale down to ${n}; at least ${min} required.`);
+      return;
+    }
+    if (args.type !== "kubernetes:apps/v1:Deployment") return;
     const name = objectName(args.props);
-    const replicas = obj(args.props["spec"])["replicas"];
-    const n = typeof replicas === "number" ? replicas : 1;
+    // Unset under an autoscaler (which owns the count, and is checked above).
+    if (spec["replicas"] === undefined) return;
+    const n = typeof spec["replicas"] === "number" ? spec["replicas"] : 1;
     if (!exempt.includes(name) && n < min) report(`Deployment ${name} runs ${n} replica${n === 1 ? "" : "s"}; at least ${min} required.`);
   },
 };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../pod-security";
 import type { ServiceExposure } from "../platform";
 import {
+  CLAIM_TEMPLATE_LABELS,
   DB_SECRET,
   METRICS_LABEL,
   PORTS,
@@ -10,7 +11,9 @@ import {
   SERVICE_NAMES,
   labels,
   networkPolicies,
+  postgresExporterPod,
   postgresPod,
+  redisExporterPod,
   redisPod,
   resultPod,
   selector,
@@ -60,7 +63,7 @@ export class VotingApp extends pulumi.ComponentResource {
       {
         metadata: {
           name: ns,
-          labels: podSecurityLabels("restricted"),
+          labels: { ...labels(), ...podSecurityLabels("restricted") },
         },
       },
       stateful,
@@ -69,7 +72,7 @@ export class VotingApp extends pulumi.ComponentResource {
     const meta = (objName: string, workload?: Workload, extra: Record<string, string> = {}) => ({
       name: objName,
       namespace: ns,
-      labels: { ...(workload ? labels(workload) : { "app.kubernetes.io/part-of": "voting-app" }), ...extra },
+      labels: { ...labels(workload, workload ? undefined : "network-policy"), ...extra },
     });
 
     // The images require postgres/postgres (hard-coded in worker and result); it still lives in
@@ -79,15 +82,16 @@ export class VotingApp extends pulumi.ComponentResource {
       { metadata: meta(DB_SECRET, "db"), type: "Opaque", stringData: { username: "postgres", password: "postgres" } },
       inNs,
     );
-    const queries = new k8s.core.v1.ConfigMap(`${name}-exporter-queries`, { metadata: meta("postgres-exporter-queries", "db"), data: { "queries.yaml": POSTGRES_EXPORTER_QUERIES } }, inNs);
+    const queries = new k8s.core.v1.ConfigMap(`${name}-exporter-queries`, { metadata: meta("postgres-exporter-queries", "postgres-exporter"), data: { "queries.yaml": POSTGRES_EXPORTER_QUERIES } }, inNs);
 
-    const deployment = (workload: Workload, replicas: number, spec: k8s.types.input.core.v1.PodSpec, extraDeps: pulumi.Resource[] = []) =>
+    // replicas undefined: an HPA owns the count (see below).
+    const deployment = (workload: Workload, replicas: number | undefined, spec: k8s.types.input.core.v1.PodSpec, extraDeps: pulumi.Resource[] = []) =>
       new k8s.apps.v1.Deployment(
         `${name}-${workload}`,
         {
           metadata: meta(workload, workload),
           spec: {
-            replicas,
+            ...(replicas === undefined ? {} : { replicas }),
             revisionHistoryLimit: 3,
             selector: { matchLabels: selector(workload) },
             template: { metadata: { labels: labels(workload) }, spec },
@@ -97,11 +101,17 @@ export class VotingApp extends pulumi.ComponentResource {
       );
 
     deployment("redis", 1, redisPod(args.images));
-    const vote = deployment("vote", args.replicas.vote, votePod(args.images, args.optionA, args.optionB));
+    // No spec.replicas under the HPA: with it, the next `pulumi up` after the HPA has scaled
+    // either fails on a server-side-apply conflict over .spec.replicas or (forced) drops vote back
+    // to its minimum. Unset, the API server defaults it to 1 at creation and the HPA (minReplicas =
+    // the preset) takes over (kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling).
+    const vote = deployment("vote", undefined, votePod(args.images, args.optionA, args.optionB));
     deployment("result", args.replicas.result, resultPod(args.images));
     deployment("worker", args.replicas.worker, workerPod(args.images));
+    deployment("redis-exporter", 1, redisExporterPod(args.images));
+    deployment("postgres-exporter", 1, postgresExporterPod(args.images, queries.metadata.name), [secret]);
 
-    new k8s.apps.v1.StatefulSet(
+    const db = new k8s.apps.v1.StatefulSet(
       `${name}-db`,
       {
         metadata: meta("db", "db"),
@@ -111,10 +121,10 @@ export class VotingApp extends pulumi.ComponentResource {
           selector: { matchLabels: selector("db") },
           // Claims outlive the StatefulSet (the default, stated): a deleted StatefulSet loses no votes.
           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-          template: { metadata: { labels: labels("db") }, spec: postgresPod(args.images, queries.metadata.name) },
+          template: { metadata: { labels: labels("db") }, spec: postgresPod(args.images) },
           volumeClaimTemplates: [
             {
-              metadata: { name: "data", labels: labels("db") },
+              metadata: { name: DATA_CLAIM_TEMPLATE, labels: { ...CLAIM_TEMPLATE_LABELS } },
               spec: {
                 accessModes: ["ReadWriteOnce"],
                 storageClassName: args.storageClassName,
@@ -124,8 +134,12 @@ export class VotingApp extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...stateful, dependsOn: [namespace, secret] },
+      // volumeClaimTemplates are immutable: a change would replace the StatefulSet (and on a new
+      // size the old claim would keep its size anyway). The template keeps what it was created
+      // with; the claim itself is resized in place below.
+      { ...stateful, dependsOn: [namespace, secret], ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
+    resizeDataClaim(`${name}-db-data`, ns, args.databaseStorageGb, db, child);
 
     // Services. redis and db: the names the images hard-code.
     const clusterIp = (svcName: string, workload: Workload, port: number, portName: string, extraLabels: Record<string, string> = {}) =>
@@ -137,8 +151,8 @@ export class VotingApp extends pulumi.ComponentResource {
     clusterIp(SERVICE_NAMES.redis, "redis", PORTS.redis, "redis");
     clusterIp(SERVICE_NAMES.db, "db", PORTS.postgres, "postgres");
     // Separate metrics Services: the app's Services expose only what the app uses.
-    clusterIp("redis-metrics", "redis", PORTS.redisMetrics, "metrics", { [METRICS_LABEL]: "true" });
-    clusterIp("db-metrics", "db", PORTS.postgresMetrics, "metrics", { [METRICS_LABEL]: "true" });
+    clusterIp("redis-metrics", "redis-exporter", PORTS.redisMetrics, "metrics", { [METRICS_LABEL]: "true" });
+    clusterIp("db-metrics", "postgres-exporter", PORTS.postgresMetrics, "metrics", { [METRICS_LABEL]: "true" });
 
     const exposed = (workload: "vote" | "result", replicas: number) =>
       new k8s.core.v1.Service(
@@ -190,6 +204,28 @@ export class VotingApp extends pulumi.ComponentResource {
     this.resultUrl = serviceUrl(resultSvc, ns, "result", 8081, args.exposure);
     this.registerOutputs({ namespace: ns, voteUrl: this.voteUrl, resultUrl: this.resultUrl });
   }
+}
+
+/** The claim template's name: the StatefulSet controller names the claim `<template>-<statefulset>-<ordinal>`. */
+export const DATA_CLAIM_TEMPLATE = "data";
+export const DATA_CLAIM = `${DATA_CLAIM_TEMPLATE}-${SERVICE_NAMES.db}-0`;
+
+/**
+ * Resizes the database's claim in place (the StorageClass must allow volume expansion; EKS's
+ * and GKE's do). A server-side-apply patch of the claim the StatefulSet controller created:
+ * forced, because that controller owns the field; retained on delete, because giving the field
+ * up would leave a claim without a size. Claims only grow: Kubernetes rejects a smaller request.
+ */
+function resizeDataClaim(name: string, ns: string, sizeGb: number, db: k8s.apps.v1.StatefulSet, opts: pulumi.CustomResourceOptions): k8s.core.v1.PersistentVolumeClaimPatch {
+  return new k8s.core.v1.PersistentVolumeClaimPatch(
+    name,
+    {
+      metadata: { name: DATA_CLAIM, namespace: ns, annotations: { "pulumi.com/patchForce": "true" } },
+      spec: { resources: { requests: { storage: `${sizeGb}Gi` } } },
+    },
+    // After the StatefulSet: Pulumi waits for it to be ready, so its claim exists by then.
+    { ...opts, dependsOn: [db], retainOnDelete: true },
+  );
 }
 
 /** A URL to open: the load balancer's address, or the port-forward that reaches a NodePort Service on a laptop cluster. */

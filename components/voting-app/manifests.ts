@@ -18,11 +18,43 @@ export const SERVICE_NAMES = { redis: "redis", db: "db", vote: "vote", result: "
 export const DB_SECRET = "db-credentials";
 export const METRICS_LABEL = "voting-platform/metrics";
 
-export type Workload = "vote" | "result" | "worker" | "redis" | "db";
+export type Workload = "vote" | "result" | "worker" | "redis" | "db" | "redis-exporter" | "postgres-exporter";
 
-export function labels(workload: Workload): Record<string, string> {
-  return { "app.kubernetes.io/name": workload, "app.kubernetes.io/part-of": "voting-app" };
+/** The app.kubernetes.io/component of each workload (Kubernetes' recommended labels). */
+export const COMPONENTS: Readonly<Record<Workload, string>> = {
+  vote: "frontend",
+  result: "frontend",
+  worker: "worker",
+  redis: "queue",
+  db: "database",
+  "redis-exporter": "metrics",
+  "postgres-exporter": "metrics",
+};
+
+export const PART_OF = "voting-app";
+/** The app instance: one voting app per stack and cluster. */
+export const INSTANCE = "voting";
+
+/**
+ * Kubernetes' recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels).
+ * Selectors use only `app.kubernetes.io/name` (see `selector`): a Deployment's selector is
+ * immutable, so labels added later go on objects and pod templates, never into selectors.
+ */
+export function labels(workload?: Workload, component?: string): Record<string, string> {
+  return {
+    ...(workload ? { "app.kubernetes.io/name": workload } : {}),
+    "app.kubernetes.io/instance": INSTANCE,
+    ...(workload || component ? { "app.kubernetes.io/component": component ?? COMPONENTS[workload!] } : {}),
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
 }
+
+/**
+ * The labels the db claim template was created with. A StatefulSet's volumeClaimTemplates are
+ * immutable (changing them replaces the StatefulSet), so they stay exactly as first shipped.
+ */
+export const CLAIM_TEMPLATE_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "db", "app.kubernetes.io/part-of": PART_OF };
 export function selector(workload: Workload): Record<string, string> {
   return { "app.kubernetes.io/name": workload };
 }
@@ -145,17 +177,27 @@ export function redisPod(images: AppImages): PodSpec {
     readinessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, timeoutSeconds: 3 },
     livenessProbe: { ...tcpProbe("redis"), initialDelaySeconds: 10, periodSeconds: 20 },
   });
+  return podSpec([redis], { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, fsGroup: IMAGE_PROFILES.redis.group } });
+}
+
+// The exporters run as Deployments of their own and reach the databases over their Services,
+// not as sidecars: a pod is Ready only when every container is (a crash-looping container is not
+// Ready, probe or no probe), so a failing sidecar exporter would take redis or db out of its
+// Service and stop the app. Apart, an exporter failure costs metrics (and raises *Down alerts
+// through `absent()`), never votes.
+
+export function redisExporterPod(images: AppImages): PodSpec {
   const exporter = container("redisExporter", "redis-exporter", images.redisExporter, {
     ports: [{ name: "metrics", containerPort: PORTS.redisMetrics }],
     env: [
-      { name: "REDIS_ADDR", value: `redis://localhost:${PORTS.redis}` },
+      { name: "REDIS_ADDR", value: `redis://${SERVICE_NAMES.redis}:${PORTS.redis}` },
       // redis_key_size{db="db0",key="votes"}: the length of the queue vote pushes to.
       { name: "REDIS_EXPORTER_CHECK_SINGLE_KEYS", value: "db0=votes" },
     ],
     readinessProbe: { ...httpProbe("metrics", "/health"), periodSeconds: 15 },
     livenessProbe: { ...httpProbe("metrics", "/health"), periodSeconds: 30 },
   });
-  return podSpec([redis, exporter], { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, fsGroup: IMAGE_PROFILES.redis.group } });
+  return podSpec([exporter]);
 }
 
 /** Custom query for postgres_exporter: votes per option, as voting_votes_count{option="a"}. */
@@ -173,7 +215,7 @@ export const POSTGRES_EXPORTER_QUERIES = `voting_votes:
 
 export const PGDATA_MOUNT = "/var/lib/postgresql/data";
 
-export function postgresPod(images: AppImages, queriesConfigMap: pulumi.Input<string>): PodSpec {
+export function postgresPod(images: AppImages): PodSpec {
   const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: DB_SECRET, key } } });
   const postgres = container("postgres", "postgres", images.postgres, {
     ports: [{ name: "postgres", containerPort: PORTS.postgres }],
@@ -188,11 +230,23 @@ export function postgresPod(images: AppImages, queriesConfigMap: pulumi.Input<st
     livenessProbe: { ...tcpProbe("postgres"), initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
     startupProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, periodSeconds: 5, failureThreshold: 60 },
   });
+  return podSpec([postgres], {
+    securityContext: {
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+      fsGroup: IMAGE_PROFILES.postgres.group,
+      fsGroupChangePolicy: "OnRootMismatch",
+    },
+  });
+}
+
+export function postgresExporterPod(images: AppImages, queriesConfigMap: pulumi.Input<string>): PodSpec {
+  const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: DB_SECRET, key } } });
   const exporter = container("postgresExporter", "postgres-exporter", images.postgresExporter, {
     ports: [{ name: "metrics", containerPort: PORTS.postgresMetrics }],
     args: ["--extend.query-path=/etc/postgres-exporter/queries.yaml"],
     env: [
-      { name: "DATA_SOURCE_URI", value: `127.0.0.1:${PORTS.postgres}/postgres?sslmode=disable` },
+      { name: "DATA_SOURCE_URI", value: `${SERVICE_NAMES.db}:${PORTS.postgres}/postgres?sslmode=disable` },
       { name: "DATA_SOURCE_USER", ...fromSecret("username") },
       { name: "DATA_SOURCE_PASS", ...fromSecret("password") },
     ],
@@ -200,15 +254,7 @@ export function postgresPod(images: AppImages, queriesConfigMap: pulumi.Input<st
     readinessProbe: { ...httpProbe("metrics"), periodSeconds: 15 },
     livenessProbe: { ...tcpProbe("metrics"), periodSeconds: 30 },
   });
-  return podSpec([postgres, exporter], {
-    securityContext: {
-      runAsNonRoot: true,
-      seccompProfile: { type: "RuntimeDefault" },
-      fsGroup: IMAGE_PROFILES.postgres.group,
-      fsGroupChangePolicy: "OnRootMismatch",
-    },
-    volumes: [{ name: "exporter-queries", configMap: { name: queriesConfigMap } }],
-  });
+  return podSpec([exporter], { volumes: [{ name: "exporter-queries", configMap: { name: queriesConfigMap } }] });
 }
 
 // NetworkPolicies: deny everything, then allow exactly the app's conversations.
@@ -244,14 +290,26 @@ export function networkPolicies(monitoringNamespace: string): Record<string, Net
     redis: {
       podSelector: { matchLabels: selector("redis") },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [from(["vote", "worker"], PORTS.redis), fromNamespace(monitoringNamespace, PORTS.redisMetrics)],
+      ingress: [from(["vote", "worker", "redis-exporter"], PORTS.redis)],
       egress: [],
     },
     db: {
       podSelector: { matchLabels: selector("db") },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [from(["worker", "result"], PORTS.postgres), fromNamespace(monitoringNamespace, PORTS.postgresMetrics)],
+      ingress: [from(["worker", "result", "postgres-exporter"], PORTS.postgres)],
       egress: [],
+    },
+    "redis-exporter": {
+      podSelector: { matchLabels: selector("redis-exporter") },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [fromNamespace(monitoringNamespace, PORTS.redisMetrics)],
+      egress: [to("redis", PORTS.redis)],
+    },
+    "postgres-exporter": {
+      podSelector: { matchLabels: selector("postgres-exporter") },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [fromNamespace(monitoringNamespace, PORTS.postgresMetrics)],
+      egress: [to("db", PORTS.postgres)],
     },
   };
 }

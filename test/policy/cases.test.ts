@@ -98,6 +98,16 @@ const cases: [string, Case][] = [
   ["password as a literal", { policy: k8sP.noSecretLiterals, type: D, good: deployment, breakIt: (d) => (container(d)["env"] = [{ name: "POSTGRES_PASSWORD", value: "postgres" }]) }],
   ["one replica in prod", { policy: k8sP.minReplicas, type: D, good: deployment, config: { minReplicas: 2 }, breakIt: (d) => ((d["spec"] as Obj)["replicas"] = 1) }],
   [
+    "an autoscaler that may scale down to one in prod",
+    {
+      policy: k8sP.minReplicas,
+      type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      config: { minReplicas: 2 },
+      good: () => ({ metadata: { name: "vote", namespace: "voting" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "vote" }, minReplicas: 2, maxReplicas: 6 } }),
+      breakIt: (h) => ((h["spec"] as Obj)["minReplicas"] = 1),
+    },
+  ],
+  [
     "namespace without Pod Security",
     { policy: k8sP.namespacePodSecurity, type: "kubernetes:core/v1:Namespace", good: () => ({ metadata: { name: "n", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } }), breakIt: (n) => ((n["metadata"] as { labels: Obj }).labels = {}) },
   ],
