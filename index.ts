@@ -1,10 +1,11 @@
 // stack config -> validated settings -> platform (cluster) -> workloads -> outputs
 import { createPlatform } from "./components";
 import { Monitoring } from "./components/monitoring";
+import { alertReceivers } from "./components/monitoring/alerting";
 import { VotingApp } from "./components/voting-app";
 import { METRICS_LABEL } from "./components/voting-app/manifests";
-import { EXPORTER_IMAGES } from "./stacks/presets";
-import { loadSettings } from "./stacks/config";
+import { CHART_IMAGES, EXPORTER_IMAGES } from "./stacks/presets";
+import { alertUrls, loadSettings } from "./stacks/config";
 
 const settings = loadSettings();
 const platform = createPlatform(settings);
@@ -31,7 +32,9 @@ const monitoring = settings.monitoring.enabled
   ? new Monitoring(
       "monitoring",
       {
-        managedControlPlane: platform.managedControlPlane,
+        metricsTargets: platform.metricsTargets,
+        alerts: alertReceivers(settings.monitoring.alerts, alertUrls(settings)),
+        busyboxImage: CHART_IMAGES.busybox,
         storageClassName: platform.storageClassName,
         retentionDays: settings.monitoring.retentionDays,
         storageGb: settings.monitoring.storageGb,

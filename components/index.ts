@@ -15,6 +15,7 @@ export function createPlatform(settings: Settings): Platform {
         context: p.context,
         serviceType: p.serviceType,
         storageClassName: p.storageClass,
+        scrapeControlPlane: p.scrapeControlPlane,
       });
     case "aws": {
       const { cloud: _cloud, ...aws } = p;

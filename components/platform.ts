@@ -13,6 +13,20 @@ export type ServiceExposure =
     }
   | { readonly type: "NodePort" };
 
+/**
+ * Cluster components whose metrics exist to be scraped. Scraping one that is absent or bound to
+ * localhost only raises false alerts (TargetDown, *Down, etcdInsufficientMembers).
+ */
+export interface MetricsTargets {
+  /**
+   * kube-controller-manager, kube-scheduler, etcd and kube-proxy metrics reachable from pods.
+   * False on EKS/GKE (managed control plane) and on kubeadm/kind defaults (bound to 127.0.0.1).
+   */
+  readonly controlPlane: boolean;
+  /** The cluster DNS: CoreDNS (metrics on :9153) or kube-dns (GKE Standard; :10054/:10055). */
+  readonly clusterDns: "coredns" | "kube-dns";
+}
+
 export interface Platform {
   /** Cluster name, also used in resource names and dashboards. */
   readonly clusterName: pulumi.Input<string>;
@@ -30,9 +44,6 @@ export interface Platform {
   /** StorageClass for PersistentVolumeClaims (an Output where the platform creates it). */
   readonly storageClassName: pulumi.Input<string>;
   readonly exposure: ServiceExposure;
-  /**
-   * True on EKS/GKE: the control plane (controller-manager, scheduler, etcd) is not scrapeable,
-   * so monitoring must not scrape or alert on it.
-   */
-  readonly managedControlPlane: boolean;
+  /** What Prometheus can scrape on this cluster besides the workloads (see MetricsTargets). */
+  readonly metricsTargets: MetricsTargets;
 }

@@ -3,10 +3,20 @@
 
 import type { PlanDocument, ResourceRecord } from "./record";
 
+export interface ChangedResource {
+  readonly urn: string;
+  /** Changed input paths the engine acts on. */
+  readonly paths: readonly string[];
+  /** Of those, the ones that make the provider replace the resource (delete and create). */
+  readonly replaces: readonly string[];
+  /** Changed paths under the resource's ignoreChanges: the engine keeps the old value. */
+  readonly ignored: readonly string[];
+}
+
 export interface PlanDiff {
   readonly added: readonly string[];
   readonly removed: readonly string[];
-  readonly changed: readonly { readonly urn: string; readonly paths: readonly string[] }[];
+  readonly changed: readonly ChangedResource[];
   readonly cost: { readonly base: number; readonly head: number; readonly delta: number };
 }
 
@@ -20,6 +30,29 @@ export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || "(value)"];
 }
 
+// Input paths whose change makes pulumi-kubernetes replace the object instead of updating it
+// (provider/pkg/provider/diff.go, forceNew table; plus metadata.name/namespace for every kind).
+// ConfigMaps and Secrets are replaced on a data change unless the provider makes them mutable.
+const K8S_REPLACE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  "kubernetes:apps/v1:StatefulSet": ["spec.podManagementPolicy", "spec.revisionHistoryLimit", "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates"],
+  "kubernetes:apps/v1:Deployment": ["spec.selector"],
+  "kubernetes:batch/v1:Job": ["spec.selector", "spec.template"],
+  "kubernetes:core/v1:Service": ["spec.clusterIP", "spec.type"],
+  "kubernetes:core/v1:PersistentVolumeClaim": ["spec"],
+  "kubernetes:core/v1:ConfigMap": ["data", "binaryData"],
+  "kubernetes:core/v1:Secret": ["type", "stringData", "data"],
+  "kubernetes:storage.k8s.io/v1:StorageClass": ["parameters", "provisioner"],
+};
+
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`);
+
+/** Which of a Kubernetes object's changed input paths force a replacement (empty for other types). */
+export function replacingPaths(type: string, paths: readonly string[]): string[] {
+  if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:helm.sh") || type.endsWith("Patch")) return [];
+  const prefixes = ["metadata.name", "metadata.namespace", ...(K8S_REPLACE_PATHS[type] ?? [])];
+  return paths.filter((p) => prefixes.some((x) => under(p, x)));
+}
+
 function comparable(r: ResourceRecord): unknown {
   return { inputs: r.inputs, options: r.options, parent: r.parent, provider: r.provider };
 }
@@ -31,8 +64,16 @@ export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
   const removed = [...before.keys()].filter((u) => !after.has(u)).sort();
   const changed = [...after.keys()]
     .filter((u) => before.has(u))
-    .map((urn) => ({ urn, paths: changedPaths(comparable(before.get(urn)!), comparable(after.get(urn)!)) }))
-    .filter((c) => c.paths.length > 0)
+    .map((urn): ChangedResource => {
+      const head = after.get(urn)!;
+      const all = changedPaths(comparable(before.get(urn)!), comparable(head));
+      // ignoreChanges paths are input paths ("spec.volumeClaimTemplates"); ours are prefixed "inputs.".
+      const isIgnored = (p: string) => head.options.ignoreChanges.some((ig) => under(p, `inputs.${ig}`));
+      const paths = all.filter((p) => !isIgnored(p));
+      const inputPaths = paths.filter((p) => p.startsWith("inputs.")).map((p) => p.slice("inputs.".length));
+      return { urn, paths, replaces: replacingPaths(head.type, inputPaths), ignored: all.filter(isIgnored) };
+    })
+    .filter((c) => c.paths.length > 0 || c.ignored.length > 0)
     .sort((x, y) => x.urn.localeCompare(y.urn));
   const b = base.cost?.monthly ?? 0;
   const h = head.cost?.monthly ?? 0;
@@ -47,7 +88,12 @@ export function renderDiff(d: PlanDiff): string {
     `Plan diff: ${d.added.length} to add, ${d.removed.length} to remove, ${d.changed.length} to change; cost ${sign}$${Math.abs(d.cost.delta).toFixed(2)}/month ($${d.cost.base.toFixed(2)} → $${d.cost.head.toFixed(2)})`,
     ...d.added.map((u) => `  + ${short(u)}`),
     ...d.removed.map((u) => `  - ${short(u)}`),
-    ...d.changed.map((c) => `  ~ ${short(c.urn)}: ${c.paths.slice(0, 8).join(", ")}${c.paths.length > 8 ? `, … (${c.paths.length - 8} more)` : ""}`),
+    ...d.changed.map(
+      (c) =>
+        `  ${c.replaces.length ? "+-" : "~"} ${short(c.urn)}: ${c.replaces.length ? `REPLACE (${c.replaces.join(", ")}) ` : ""}${c.paths.slice(0, 8).join(", ")}${c.paths.length > 8 ? `, … (${c.paths.length - 8} more)` : ""}${
+          c.ignored.length ? `${c.paths.length ? "; " : ""}ignored: ${c.ignored.join(", ")}` : ""
+        }`,
+    ),
   ];
   return lines.join("\n");
 }

@@ -45,3 +45,15 @@ export function loadSettings(): Settings {
   if (!pulumi.runtime.isDryRun() && blockers.length > 0) throw new ConfigError(blockers, "placeholder value");
   return result.settings;
 }
+
+/**
+ * The alert receivers' URLs, read as Pulumi secrets (getSecret marks them secret even if a stack
+ * file holds them in plain text), for the keys the settings say are set.
+ */
+export function alertUrls(settings: Settings): { webhookUrl?: pulumi.Output<string>; slackUrl?: pulumi.Output<string> } {
+  const config = new pulumi.Config(settings.project);
+  const a = settings.monitoring.alerts;
+  const webhookUrl = a.webhook ? config.getSecret("alertWebhookUrl") : undefined;
+  const slackUrl = a.slack ? config.getSecret("alertSlackWebhookUrl") : undefined;
+  return { ...(webhookUrl ? { webhookUrl } : {}), ...(slackUrl ? { slackUrl } : {}) };
+}

@@ -151,3 +151,10 @@ export const EXPORTER_IMAGES = {
   redis: "docker.io/oliver006/redis_exporter:v1.73.0@sha256:1a8f5e48b2af0fb02d182be3ddd623e7e39881b6464bdb5bf843b1f6d45ed050",
   postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.16.0@sha256:6999a7657e2f2fb0ca6ebf417213eebf6dc7d21b30708c622f6fcb11183a2bb0",
 } as const;
+
+// Images inside the charts that the charts leave on a moving tag. busybox (the CRD upgrade job's
+// init container, which only runs bzcat) defaults to docker.io busybox:latest in
+// kube-prometheus-stack 88.5.3's values.yaml (crds.upgradeJob.image.busybox).
+export const CHART_IMAGES = {
+  busybox: "docker.io/library/busybox:1.37.0",
+} as const;

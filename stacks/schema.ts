@@ -52,6 +52,7 @@ export const CONFIG_KEYS = {
   kubeContext: { type: "string", group: "existing", default: "", description: "Context in that kubeconfig (required when cloud is existing)." },
   existingServiceType: { type: "string", group: "existing", default: "NodePort", description: "How vote and result are exposed on an existing cluster: NodePort or LoadBalancer." },
   existingStorageClass: { type: "string", group: "existing", default: "standard", description: "StorageClass for volumes on an existing cluster (kind and minikube ship 'standard')." },
+  existingScrapeControlPlane: { type: "boolean", group: "existing", default: false, description: "Scrape the controller-manager, scheduler, etcd and kube-proxy of an existing cluster. Only for clusters that expose them to pods: kind and kubeadm bind them to 127.0.0.1, where scraping only raises false alerts." },
   // nodes
   nodeInstanceTypes: { type: "array", group: "nodes", default: [], description: "Node machine types; empty: the size preset's." },
   nodeMinCount: { type: "integer", group: "nodes", default: 0, description: "Minimum nodes in total (across zones on a regional GKE cluster); 0: the size preset's." },
@@ -66,9 +67,14 @@ export const CONFIG_KEYS = {
   workerImage: { type: "string", group: "app", default: "", description: "worker image; empty: the pinned digest." },
   redisImage: { type: "string", group: "app", default: "", description: "Redis image; empty: the pinned digest." },
   postgresImage: { type: "string", group: "app", default: "", description: "Postgres image; empty: the pinned digest." },
+  databaseStorageGb: { type: "integer", group: "app", default: 0, description: "Postgres volume in GB (1 to 1000); 0: the size preset's (2/5/20). Raising it grows the claim in place; volumes never shrink." },
   // monitoring
   monitoringEnabled: { type: "boolean", group: "monitoring", default: true, description: "Deploy kube-prometheus-stack and Grafana." },
   prometheusRetentionDays: { type: "integer", group: "monitoring", default: 0, description: "Prometheus retention in days (1 to 90); 0: the size preset's." },
+  alertWebhookUrl: { type: "string", group: "monitoring", default: "", description: "Generic webhook that receives alerts (Alertmanager's JSON, POST). Set it as a secret: pulumi config set --secret voting-platform:alertWebhookUrl https://..." },
+  alertSlackWebhookUrl: { type: "string", group: "monitoring", default: "", description: "Slack incoming-webhook URL for alerts (https://hooks.slack.com/services/...). Set it as a secret." },
+  alertSlackChannel: { type: "string", group: "monitoring", default: "", description: "Slack channel (#name) overriding the webhook's own; empty: the webhook's channel." },
+  alertMinSeverity: { type: "string", group: "monitoring", default: "warning", description: "Lowest severity sent to the receivers: warning (warnings every 4 h, critical every hour) or critical (critical only)." },
   prometheusStorageGb: { type: "integer", group: "monitoring", default: 0, description: "Prometheus volume in GB (5 to 500); 0: the size preset's." },
 } as const satisfies Record<string, ConfigKeySpec>;
 

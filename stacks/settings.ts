@@ -43,6 +43,8 @@ export interface ExistingPlatformSettings {
   readonly context: string;
   readonly serviceType: "NodePort" | "LoadBalancer";
   readonly storageClass: string;
+  /** The control plane's metrics are reachable from pods (not on kind/kubeadm defaults). */
+  readonly scrapeControlPlane: boolean;
 }
 
 export type PlatformSettings = AwsPlatformSettings | GcpPlatformSettings | ExistingPlatformSettings;
@@ -68,8 +70,17 @@ export interface AppSettings {
   readonly protectData: boolean;
 }
 
+/** Which alert receivers are configured (their URLs are secrets: see stacks/config.ts alertUrls). */
+export interface AlertSettings {
+  readonly webhook: boolean;
+  readonly slack: boolean;
+  readonly slackChannel: string;
+  readonly minSeverity: "warning" | "critical";
+}
+
 export interface MonitoringSettings {
   readonly enabled: boolean;
+  readonly alerts: AlertSettings;
   readonly retentionDays: number;
   readonly storageGb: number;
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };

@@ -34,7 +34,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
   readonly kubeconfig: pulumi.Output<string>;
   readonly storageClassName: pulumi.Output<string>;
   readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS };
-  readonly managedControlPlane = true;
+  readonly metricsTargets = { controlPlane: false, clusterDns: "coredns" } as const;
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:EksPlatform", name, {}, opts);

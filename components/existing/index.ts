@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform, ServiceExposure } from "../platform";
+import type { MetricsTargets, Platform, ServiceExposure } from "../platform";
 
 export interface ExistingPlatformArgs {
   /** Path to a kubeconfig file. @default the provider's loading rules ($KUBECONFIG, then ~/.kube/config) */
@@ -11,6 +11,12 @@ export interface ExistingPlatformArgs {
   readonly serviceType?: "NodePort" | "LoadBalancer";
   /** @default "standard" (what kind and minikube ship) */
   readonly storageClassName?: string;
+  /**
+   * Scrape the controller-manager, scheduler, etcd and kube-proxy: only for clusters that bind
+   * their metrics to an address pods can reach (kind and kubeadm defaults bind 127.0.0.1).
+   * @default false
+   */
+  readonly scrapeControlPlane?: boolean;
 }
 
 /**
@@ -23,12 +29,14 @@ export class ExistingPlatform extends pulumi.ComponentResource implements Platfo
   readonly kubeconfig = undefined;
   readonly storageClassName: string;
   readonly exposure: ServiceExposure;
-  readonly managedControlPlane = false;
+  readonly metricsTargets: MetricsTargets;
 
   constructor(name: string, args: ExistingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:existing:ExistingPlatform", name, {}, opts);
     this.clusterName = args.context;
     this.storageClassName = args.storageClassName ?? "standard";
+    // kind, kubeadm, minikube and kops run CoreDNS.
+    this.metricsTargets = { controlPlane: args.scrapeControlPlane ?? false, clusterDns: "coredns" };
     this.exposure = args.serviceType === "LoadBalancer" ? { type: "LoadBalancer", annotations: {} } : { type: "NodePort" };
     this.provider = new k8s.Provider(
       `${name}-k8s`,

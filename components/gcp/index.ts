@@ -31,7 +31,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly kubeconfig: pulumi.Output<string>;
   readonly storageClassName: pulumi.Output<string>;
   readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: {} };
-  readonly managedControlPlane = true;
+  readonly metricsTargets = { controlPlane: false, clusterDns: "kube-dns" } as const;
 
   constructor(name: string, args: GkePlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:gcp:GkePlatform", name, {}, opts);

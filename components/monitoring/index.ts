@@ -4,14 +4,21 @@ import { podSecurityLabels } from "../pod-security";
 import * as random from "@pulumi/random";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { stringify } from "yaml";
+import type { MetricsTargets } from "../platform";
+import { alertmanagerConfig, type AlertReceivers } from "./alerting";
 import { alertRules } from "./rules";
 import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, grafanaValues, prometheusStackValues, prometheusUrl } from "./values";
 
 export interface MonitoringArgs {
   /** @default "monitoring" */
   readonly namespace?: string;
-  /** EKS/GKE: the control plane is not scrapeable. */
-  readonly managedControlPlane: boolean;
+  /** What the cluster offers to scrape besides workloads (control plane, which DNS). */
+  readonly metricsTargets: MetricsTargets;
+  /** Where alerts go; URLs as Pulumi secrets. */
+  readonly alerts: AlertReceivers<pulumi.Input<string>>;
+  /** busybox for the chart's CRD upgrade job, `registry/repository:tag`. */
+  readonly busyboxImage: string;
   readonly storageClassName: pulumi.Input<string>;
   readonly retentionDays: number;
   readonly storageGb: number;
@@ -25,6 +32,55 @@ export interface MonitoringArgs {
 export const MONITORING_NAMESPACE = "monitoring";
 export const DASHBOARD_FILES = ["cluster-overview.json", "voting-app.json"] as const;
 export const DASHBOARDS_DIR = path.join(__dirname, "dashboards");
+export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-config";
+
+/** Recommended labels on the objects this component creates itself (the charts label theirs). */
+export function monitoringLabels(component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": component,
+    "app.kubernetes.io/instance": "monitoring",
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/part-of": "voting-platform-monitoring",
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/**
+ * A dashboard file with its `namespace` variable (a hidden constant the queries use) set to the
+ * app's namespace, so the dashboards follow VotingAppArgs.namespace.
+ */
+export function dashboardJson(file: string, appNamespace: string): string {
+  const dash = JSON.parse(readFileSync(path.join(DASHBOARDS_DIR, file), "utf8")) as { templating?: { list?: { name: string; query?: string; current?: unknown }[] } };
+  for (const v of dash.templating?.list ?? []) {
+    if (v.name === "namespace") {
+      v.query = appNamespace;
+      v.current = { text: appNamespace, value: appNamespace };
+    }
+  }
+  return JSON.stringify(dash, null, 2);
+}
+
+/**
+ * Pod Security level the namespace enforces. "restricted": every pod the two charts render with
+ * our values passes it (checked with helm template; see the README), as do the pods the operator
+ * creates (Prometheus, Alertmanager: non-root, RuntimeDefault seccomp, no capabilities).
+ */
+export const MONITORING_POD_SECURITY = "restricted" as const;
+
+/** alertmanager.yaml, rendered once the secret URLs are known (the result stays secret). */
+function renderAlertmanagerConfig(alerts: AlertReceivers<pulumi.Input<string>>): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.all([alerts.webhookUrl, alerts.slack?.url]).apply(([webhookUrl, slackUrl]) =>
+      stringify(
+        alertmanagerConfig<string>({
+          minSeverity: alerts.minSeverity,
+          ...(webhookUrl !== undefined ? { webhookUrl } : {}),
+          ...(alerts.slack && slackUrl !== undefined ? { slack: { url: slackUrl, ...(alerts.slack.channel ? { channel: alerts.slack.channel } : {}) } } : {}),
+        }),
+      ),
+    ),
+  );
+}
 
 /** kube-prometheus-stack and Grafana releases, the app's ServiceMonitor, alert rules and dashboards. */
 export class Monitoring extends pulumi.ComponentResource {
@@ -38,19 +94,29 @@ export class Monitoring extends pulumi.ComponentResource {
     this.namespace = ns;
     const child = { parent: this };
 
-    // Baseline, not restricted: the charts' admission-webhook jobs and operator do not all drop
-    // every capability. "restricted" is still reported (warn, audit).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
       {
         metadata: {
           name: ns,
-          labels: podSecurityLabels("baseline"),
+          labels: { ...monitoringLabels("monitoring"), ...podSecurityLabels(MONITORING_POD_SECURITY) },
         },
       },
       child,
     );
     const inNs = { ...child, dependsOn: [namespace] };
+
+    // Alertmanager's config in a Secret of ours (not in the Release's values): receiver URLs stay
+    // Pulumi secrets, and Kubernetes stores them as a Secret. The chart points Alertmanager at it.
+    const alertmanagerSecret = new k8s.core.v1.Secret(
+      `${name}-alertmanager-config`,
+      {
+        metadata: { name: ALERTMANAGER_CONFIG_SECRET, namespace: ns, labels: monitoringLabels("alertmanager") },
+        type: "Opaque",
+        stringData: { "alertmanager.yaml": renderAlertmanagerConfig(args.alerts) },
+      },
+      inNs,
+    );
 
     const stack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
@@ -65,22 +131,29 @@ export class Monitoring extends pulumi.ComponentResource {
         timeout: 900,
         atomic: true,
         cleanupOnFail: true,
-        values: prometheusStackValues({ managedControlPlane: args.managedControlPlane, retentionDays: args.retentionDays, storageGb: args.storageGb, storageClassName: args.storageClassName }),
+        values: prometheusStackValues({
+          metricsTargets: args.metricsTargets,
+          retentionDays: args.retentionDays,
+          storageGb: args.storageGb,
+          storageClassName: args.storageClassName,
+          alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,
+          busyboxImage: args.busyboxImage,
+        }),
       },
-      inNs,
+      { ...child, dependsOn: [namespace, alertmanagerSecret] },
     );
 
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, child);
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
-      { metadata: { name: "grafana-admin", namespace: ns }, type: "Opaque", stringData: { "admin-user": "admin", "admin-password": password.result } },
+      { metadata: { name: "grafana-admin", namespace: ns, labels: monitoringLabels("grafana") }, type: "Opaque", stringData: { "admin-user": "admin", "admin-password": password.result } },
       inNs,
     );
     const dashboards = new k8s.core.v1.ConfigMap(
       `${name}-dashboards`,
       {
-        metadata: { name: "grafana-dashboards", namespace: ns },
-        data: Object.fromEntries(DASHBOARD_FILES.map((f) => [f, readFileSync(path.join(DASHBOARDS_DIR, f), "utf8")])),
+        metadata: { name: "grafana-dashboards", namespace: ns, labels: monitoringLabels("grafana") },
+        data: Object.fromEntries(DASHBOARD_FILES.map((f) => [f, dashboardJson(f, args.appNamespace)])),
       },
       inNs,
     );
@@ -108,7 +181,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     // Custom resources: their CRDs come with kube-prometheus-stack, so they wait for it.
-    const selectedBy = { release: PROMETHEUS_STACK_CHART.releaseName };
+    const selectedBy = { ...monitoringLabels("voting-app-metrics"), release: PROMETHEUS_STACK_CHART.releaseName };
     new k8s.apiextensions.CustomResource(
       `${name}-voting-app`,
       {

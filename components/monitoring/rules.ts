@@ -43,9 +43,10 @@ export function alertRules(ns: string): { name: string; rules: Rule[] }[] {
           annotations: { summary: "Redis is down or not scraped", description: "redis_exporter cannot reach Redis (redis_up == 0), or the exporter itself is gone: new votes fail." },
         },
         {
-          // The worker pops a vote every 100 ms; a queue that never empties for 10 minutes means it is not draining.
+          // The worker pops a vote every 100 ms; a queue that never empties for 10 minutes means it
+          // is not draining. The current length on the left of `and`: that is what {{ $value }} shows.
           alert: "VotingQueueNotDraining",
-          expr: `min_over_time(redis_key_size{namespace="${ns}",key="votes"}[10m]) > 0`,
+          expr: `redis_key_size{namespace="${ns}",key="votes"} and min_over_time(redis_key_size{namespace="${ns}",key="votes"}[10m]) > 0`,
           for: "5m",
           labels: { severity: "warning" },
           annotations: { summary: "Votes are piling up in Redis", description: "The votes queue has not been empty for 15 minutes ({{ $value }} waiting): the worker is down or cannot write to Postgres." },

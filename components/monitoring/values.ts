@@ -2,6 +2,7 @@
 // Chart facts (names, keys, defaults) were read from the charts' own values.yaml and templates.
 
 import type * as pulumi from "@pulumi/pulumi";
+import type { MetricsTargets } from "../platform";
 
 export const PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
@@ -46,23 +47,55 @@ export function sizing(retentionDays: number): Sizing {
 }
 
 export interface PrometheusStackValuesArgs {
-  readonly managedControlPlane: boolean;
+  readonly metricsTargets: MetricsTargets;
   readonly retentionDays: number;
   readonly storageGb: number;
   readonly storageClassName: pulumi.Input<string>;
+  /** Secret holding `alertmanager.yaml` (created by Monitoring: receiver URLs stay Pulumi secrets). */
+  readonly alertmanagerConfigSecret: string;
+  /** busybox for the CRD upgrade job, `registry/repository:tag` (the chart default is docker.io busybox:latest). */
+  readonly busyboxImage: string;
+}
+
+/** Requests and limits for the small pods the chart leaves unset. */
+const small = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
+
+/** `registry/repository:tag` split the way the chart's image values want it. */
+export function chartImage(ref: string): { registry: string; repository: string; tag: string } {
+  const slash = ref.indexOf("/");
+  const registry = ref.slice(0, slash);
+  const rest = ref.slice(slash + 1);
+  const colon = rest.indexOf(":");
+  return { registry, repository: rest.slice(0, colon), tag: rest.slice(colon + 1) };
 }
 
 export function prometheusStackValues(a: PrometheusStackValuesArgs): Record<string, unknown> {
-  const scrapeControlPlane = !a.managedControlPlane;
+  const scrapeControlPlane = a.metricsTargets.controlPlane;
   const s = sizing(a.retentionDays);
   return {
+    // The chart installs its CRDs only on first install (Helm never upgrades CRDs); this
+    // pre-install/pre-upgrade hook Job server-side-applies the chart version's CRDs, so a chart
+    // bump never runs a new operator on old CRDs (chart values.yaml, crds.upgradeJob).
+    crds: {
+      upgradeJob: {
+        enabled: true,
+        forceConflicts: true,
+        image: { busybox: { ...chartImage(a.busyboxImage), pullPolicy: "IfNotPresent" } },
+        resources: small("50m", "64Mi", "500m", "256Mi"),
+      },
+    },
     // Grafana is its own release (from the grafana-community chart).
     grafana: { enabled: false },
-    // EKS and GKE do not expose these to scrapes: enabled, they only raise false "down" alerts.
+    // Managed control planes (EKS, GKE) and kubeadm/kind defaults (127.0.0.1) cannot be scraped:
+    // enabled, these only raise false "down" alerts. An existing cluster may opt in.
     kubeControllerManager: { enabled: scrapeControlPlane },
     kubeScheduler: { enabled: scrapeControlPlane },
     kubeEtcd: { enabled: scrapeControlPlane },
     kubeProxy: { enabled: scrapeControlPlane },
+    // Scrape the DNS the cluster runs: GKE Standard runs kube-dns, where a CoreDNS target (:9153)
+    // would always be down.
+    coreDns: { enabled: a.metricsTargets.clusterDns === "coredns" },
+    kubeDns: { enabled: a.metricsTargets.clusterDns === "kube-dns" },
     // node-exporter needs hostNetwork, hostPID and host paths (Pod Security "privileged"); the
     // cloud watches managed nodes, and the dashboards use kubelet/cAdvisor and kube-state-metrics.
     nodeExporter: { enabled: false },
@@ -78,10 +111,20 @@ export function prometheusStackValues(a: PrometheusStackValuesArgs): Record<stri
         nodeExporterRecording: false,
       },
     },
-    prometheusOperator: { resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "200m", memory: "256Mi" } } },
-    "kube-state-metrics": { resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } } },
+    prometheusOperator: {
+      resources: small("50m", "96Mi", "200m", "256Mi"),
+      // The admission webhook's certificate jobs (hooks) and their pods.
+      admissionWebhooks: { patch: { resources: small("10m", "32Mi", "100m", "64Mi") } },
+    },
+    "kube-state-metrics": { resources: small("20m", "64Mi", "200m", "256Mi") },
     alertmanager: {
-      alertmanagerSpec: { resources: { requests: { cpu: "10m", memory: "48Mi" }, limits: { cpu: "100m", memory: "128Mi" } } },
+      // Our own Secret (Monitoring): the chart would otherwise render the config, receiver URLs
+      // included, into its own Secret from the Release's values.
+      alertmanagerSpec: {
+        useExistingSecret: true,
+        configSecret: a.alertmanagerConfigSecret,
+        resources: small("10m", "48Mi", "100m", "128Mi"),
+      },
     },
     prometheus: {
       prometheusSpec: {
@@ -118,13 +161,21 @@ export function grafanaValues(a: GrafanaValuesArgs): Record<string, unknown> {
   return {
     admin: { existingSecret: a.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
     persistence: a.persistence ? { enabled: true, type: "pvc", size: `${a.storageGb}Gi`, storageClassName: a.storageClassName } : { enabled: false },
+    // A ReadWriteOnce volume attaches to one node: a rolling update starts the new pod first, which
+    // cannot attach it elsewhere, and the atomic release rolls back. Recreate stops the old pod first.
+    ...(a.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
     // The chown init container runs as root; fsGroup 472 already makes the volume writable.
     initChownData: { enabled: false },
     testFramework: { enabled: false },
     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
-    // No plugin downloads and no phone-home: the cluster needs no egress for Grafana.
+    // No plugin downloads and no phone-home: the cluster needs no egress for Grafana. Grafana 12+
+    // installs a default plugin list from grafana.com at start unless preinstall_disabled (the
+    // image bundles the core datasources, Prometheus included, in plugins-bundled).
     plugins: [],
-    "grafana.ini": { analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false } },
+    "grafana.ini": {
+      analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
+      plugins: { preinstall_disabled: true },
+    },
     datasources: {
       "datasources.yaml": {
         apiVersion: 1,

@@ -23,6 +23,7 @@ export interface Typed {
   awsAdminPrincipals: string[];
   awsViewPrincipals: string[];
   awsPublicAccessCidrs: string[];
+  existingScrapeControlPlane: boolean;
   gcpProject: string;
   gcpRegion: string;
   gcpZone: string;
@@ -47,9 +48,14 @@ export interface Typed {
   workerImage: string;
   redisImage: string;
   postgresImage: string;
+  databaseStorageGb: number;
   monitoringEnabled: boolean;
   prometheusRetentionDays: number;
   prometheusStorageGb: number;
+  alertWebhookUrl: string;
+  alertSlackWebhookUrl: string;
+  alertSlackChannel: string;
+  alertMinSeverity: "warning" | "critical";
 }
 
 export type Report = (key: ConfigKey, message: string) => void;

@@ -14,5 +14,6 @@ export function checkExisting(v: Typed, report: Report, _warn: Report): Platform
     context: v.kubeContext,
     serviceType: v.existingServiceType,
     storageClass: v.existingStorageClass,
+    scrapeControlPlane: v.existingScrapeControlPlane,
   };
 }

@@ -59,6 +59,7 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   kubeconfig: z.string(),
   kubeContext: z.string(),
   existingServiceType: enumOf(["NodePort", "LoadBalancer"]),
+  existingScrapeControlPlane: z.boolean(),
   existingStorageClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a StorageClass name (lowercase DNS-1123 subdomain)" }),
   nodeInstanceTypes: z.array(z.string()),
   nodeMinCount: intRange(1, 100, "the size preset's"),
@@ -72,7 +73,13 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   workerImage: image,
   redisImage: image,
   postgresImage: image,
+  databaseStorageGb: intRange(1, 1000, "the size preset's"),
   monitoringEnabled: z.boolean(),
+  // "[secret]": an encrypted value the offline plan cannot read (plan/stackfile.ts).
+  alertWebhookUrl: z.string().regex(/^$|^\[secret\]$|^https?:\/\/[^\s]+$/, { error: "must be an http(s) URL (set it with --secret)" }),
+  alertSlackWebhookUrl: z.string().regex(/^$|^\[secret\]$|^https:\/\/hooks\.slack\.com\/[^\s]+$/, { error: "must be a Slack incoming-webhook URL, https://hooks.slack.com/services/... (set it with --secret)" }),
+  alertSlackChannel: z.string().regex(/^$|^[#@][a-z0-9_.-]{1,80}$/, { error: "must be a Slack channel such as #alerts (or empty: the webhook's own)" }),
+  alertMinSeverity: enumOf(["warning", "critical"]),
   prometheusRetentionDays: intRange(1, 90, "the size preset's"),
   prometheusStorageGb: intRange(5, 500, "the size preset's"),
 };

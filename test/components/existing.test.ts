@@ -19,19 +19,20 @@ describe("ExistingPlatform", () => {
     assert.ok(platform);
     assert.deepEqual(platform.exposure, { type: "NodePort" });
     assert.equal(platform.storageClassName, "standard");
-    assert.equal(platform.managedControlPlane, false);
+    assert.deepEqual(platform.metricsTargets, { controlPlane: false, clusterDns: "coredns" }, "kind/kubeadm bind the control plane's metrics to localhost");
     assert.equal(platform.kubeconfig, undefined, "an existing cluster's credentials are not copied into state");
   });
 
   it("leaves the kubeconfig to the provider's loading rules when no path is given, and can use LoadBalancer", async () => {
     let platform: ExistingPlatform | undefined;
     const records = await registered(() => {
-      platform = new ExistingPlatform("mk", { context: "minikube", serviceType: "LoadBalancer", storageClassName: "fast" });
+      platform = new ExistingPlatform("mk", { context: "minikube", serviceType: "LoadBalancer", storageClassName: "fast", scrapeControlPlane: true });
     });
     const provider = only(records, "pulumi:providers:kubernetes");
     assert.equal(provider.inputs["kubeconfig"], undefined);
     assert.equal(provider.inputs["clusterIdentifier"], "existing/minikube");
     assert.deepEqual(platform?.exposure, { type: "LoadBalancer", annotations: {} });
     assert.equal(platform?.storageClassName, "fast");
+    assert.equal(platform?.metricsTargets.controlPlane, true, "turned on for a cluster that exposes them");
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { DASHBOARDS_DIR, DASHBOARD_FILES } from "../../components/monitoring";
+import { ALERTMANAGER_CONFIG_SECRET, DASHBOARDS_DIR, DASHBOARD_FILES, dashboardJson } from "../../components/monitoring";
 import { alertRules } from "../../components/monitoring/rules";
 import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, prometheusServiceName } from "../../components/monitoring/values";
 import { METRICS_LABEL, POSTGRES_EXPORTER_QUERIES } from "../../components/voting-app/manifests";
@@ -28,7 +28,7 @@ const customPostgresMetrics = Object.entries(pgQueries).flatMap(([name, q]) =>
 );
 const PRODUCED = new Set([
   // kube-state-metrics
-  "kube_node_info", "kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_status_ready", "kube_pod_info",
+  "kube_node_info", "kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_status_ready", "kube_pod_info", "kube_pod_status_phase",
   "kube_pod_container_status_restarts_total", "kube_pod_container_resource_requests", "kube_deployment_status_replicas_available",
   "kube_deployment_spec_replicas", "kube_statefulset_status_replicas_ready", "kube_statefulset_replicas",
   // kubelet / cAdvisor
@@ -54,7 +54,6 @@ describe("monitoring releases", () => {
   for (const stack of ["local", "dev", "gcp-prod"]) {
     describe(stack, () => {
       const d = () => planJson(stack);
-      const managed = stack !== "local";
 
       it("installs kube-prometheus-stack and Grafana with explicit names, pinned charts and repositories, atomic, long enough timeouts", () => {
         const kps = inputsOf<k8s.helm.v3.ReleaseArgs>(release(d(), "kube-prometheus-stack"));
@@ -72,10 +71,59 @@ describe("monitoring releases", () => {
         assert.equal(at(values(release(d(), "kube-prometheus-stack")), "grafana.enabled"), false, "the bundled Grafana is off");
       });
 
-      it(`${managed ? "turns off" : "keeps"} the control-plane scrapes and their rules`, () => {
+      it("turns off the control-plane scrapes and their rules (managed, or kind binding them to localhost)", () => {
         const v = values(release(d(), "kube-prometheus-stack"));
-        for (const k of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) assert.equal(at(v, `${k}.enabled`), !managed, k);
-        for (const r of ["etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeProxy"]) assert.equal(at(v, `defaultRules.rules.${r}`), !managed, r);
+        for (const k of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) assert.equal(at(v, `${k}.enabled`), false, k);
+        for (const r of ["etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeProxy"]) assert.equal(at(v, `defaultRules.rules.${r}`), false, r);
+      });
+
+      it("scrapes only targets that exist on this cloud", () => {
+        const v = values(release(d(), "kube-prometheus-stack"));
+        const cloud = (d().settings as { platform: { cloud: keyof typeof TARGETS_THAT_EXIST } }).platform.cloud;
+        const rendered = chartServiceMonitors(v);
+        const missing = rendered.filter((t) => !TARGETS_THAT_EXIST[cloud].includes(t));
+        assert.deepEqual(missing, [], `ServiceMonitors without a target on ${cloud}`);
+        assert.ok(rendered.includes(cloud === "gcp" ? "kube-dns" : "coredns"), "the cluster's DNS is scraped");
+      });
+
+      it("upgrades the chart's CRDs with the chart (pre-upgrade job), with a pinned busybox", () => {
+        const v = values(release(d(), "kube-prometheus-stack"));
+        assert.equal(at(v, "crds.upgradeJob.enabled"), true);
+        const busybox = at(v, "crds.upgradeJob.image.busybox") as { registry: string; repository: string; tag: string };
+        assert.notEqual(busybox.tag, "latest");
+        assert.match(busybox.tag, /^\d+\.\d+\.\d+/);
+        assert.ok(at(v, "crds.upgradeJob.resources.requests.cpu"));
+      });
+
+      it("sends alerts through the Alertmanager config Secret this program creates", () => {
+        const v = values(release(d(), "kube-prometheus-stack"));
+        assert.equal(at(v, "alertmanager.alertmanagerSpec.useExistingSecret"), true, "the chart renders no config Secret of its own");
+        assert.equal(at(v, "alertmanager.alertmanagerSpec.configSecret"), ALERTMANAGER_CONFIG_SECRET);
+        assert.equal(at(v, "alertmanager.config"), undefined, "no receiver in the Release's values");
+        const secret = all(d(), "kubernetes:core/v1:Secret").find((r) => (r.inputs["metadata"] as { name: string }).name === ALERTMANAGER_CONFIG_SECRET)!;
+        assert.ok(secret);
+        assert.equal(secret.inputs["stringData"], "[secret]", "receiver URLs stay secret in state");
+        assert.ok(release(d(), "kube-prometheus-stack").dependsOn.includes(secret.urn), "Alertmanager starts with its config");
+      });
+
+      it("enforces Pod Security restricted on the monitoring namespace", () => {
+        const ns = all(d(), "kubernetes:core/v1:Namespace").find((r) => (r.inputs["metadata"] as { name: string }).name === "monitoring")!;
+        assert.equal((ns.inputs["metadata"] as { labels: Obj }).labels["pod-security.kubernetes.io/enforce"], "restricted");
+      });
+
+      it("puts the recommended labels on the objects it creates itself", () => {
+        for (const r of d().resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm") && (x.inputs["metadata"] as { namespace?: string } | undefined)?.namespace === "monitoring")) {
+          const l = (r.inputs["metadata"] as { labels?: Obj }).labels ?? {};
+          for (const k of ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"]) assert.ok(l[k], `${r.type} ${r.name}: ${k}`);
+        }
+      });
+
+      it(`gives Grafana ${stack === "gcp-prod" ? "the Recreate strategy for its ReadWriteOnce volume" : "no volume and the chart's rolling updates"}, and no plugin preinstall`, () => {
+        const g = values(release(d(), "grafana"));
+        const persistent = at(g, "persistence.enabled") === true;
+        assert.equal(persistent, stack === "gcp-prod");
+        assert.deepEqual(g["deploymentStrategy"], persistent ? { type: "Recreate" } : undefined);
+        assert.equal(at(g["grafana.ini"], "plugins.preinstall_disabled"), true, "no plugin downloads from grafana.com at start");
       });
 
       it("gives Prometheus retention, a volume on the platform's class and resource requests from the size", () => {
@@ -122,7 +170,7 @@ describe("monitoring releases", () => {
       it("scrapes the app's exporters: the ServiceMonitor's labels, selector and port match the metrics Services", () => {
         const sm = all(d(), "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")[0]!;
         const spec = sm.inputs["spec"] as { namespaceSelector: { matchNames: string[] }; selector: { matchLabels: Obj }; endpoints: { port: string }[] };
-        assert.deepEqual((sm.inputs["metadata"] as { labels: Obj }).labels, { release: PROMETHEUS_STACK_CHART.releaseName }, "selected by the release's Prometheus");
+        assert.equal((sm.inputs["metadata"] as { labels: Obj }).labels["release"], PROMETHEUS_STACK_CHART.releaseName, "selected by the release's Prometheus");
         assert.deepEqual(spec.namespaceSelector.matchNames, ["voting"]);
         const services = all(d(), "kubernetes:core/v1:Service").filter((r) => {
           const labels = (r.inputs["metadata"] as { labels?: Obj }).labels ?? {};
@@ -142,6 +190,42 @@ describe("monitoring releases", () => {
     });
   }
 });
+
+/**
+ * The chart's ServiceMonitors for given values (kube-prometheus-stack 88.5.3 templates: one per
+ * enabled exporter section, kube-state-metrics and node-exporter from their subcharts).
+ */
+function chartServiceMonitors(v: Obj): string[] {
+  const on = (key: string, byDefault: boolean) => (at(v, `${key}.enabled`) as boolean | undefined) ?? byDefault;
+  const table: [string, string, boolean][] = [
+    ["kubeApiServer", "apiserver", true],
+    ["kubelet", "kubelet", true],
+    ["kubeControllerManager", "kube-controller-manager", true],
+    ["kubeScheduler", "kube-scheduler", true],
+    ["kubeEtcd", "kube-etcd", true],
+    ["kubeProxy", "kube-proxy", true],
+    ["coreDns", "coredns", true],
+    ["kubeDns", "kube-dns", false],
+    ["kubeStateMetrics", "kube-state-metrics", true],
+    ["nodeExporter", "node-exporter", true],
+    ["prometheus", "prometheus", true],
+    ["alertmanager", "alertmanager", true],
+    ["prometheusOperator", "operator", true],
+  ];
+  return table.filter(([key, , byDefault]) => on(key, byDefault)).map(([, target]) => target);
+}
+
+/**
+ * What each platform has to scrape. EKS runs CoreDNS (add-on) and GKE Standard kube-dns; neither
+ * exposes the control plane's components; kind/kubeadm bind them to 127.0.0.1 (the existing
+ * platform opts in with existingScrapeControlPlane).
+ */
+const COMMON_TARGETS = ["apiserver", "kubelet", "kube-state-metrics", "prometheus", "alertmanager", "operator"];
+const TARGETS_THAT_EXIST = {
+  aws: [...COMMON_TARGETS, "coredns"],
+  gcp: [...COMMON_TARGETS, "kube-dns"],
+  existing: [...COMMON_TARGETS, "coredns"],
+} as const;
 
 describe("Prometheus Service name", () => {
   const table: [string, string][] = [
@@ -178,6 +262,24 @@ describe("dashboards and alerts use only metrics the stack produces", () => {
   it("the voting-app dashboard shows votes per option, queue length, CPU, memory and restarts", () => {
     const exprs = JSON.stringify(JSON.parse(readFileSync(path.join(DASHBOARDS_DIR, "voting-app.json"), "utf8")));
     for (const m of ["voting_votes_count", "redis_key_size", "container_cpu_usage_seconds_total", "container_memory_working_set_bytes", "kube_pod_container_status_restarts_total"]) assert.ok(exprs.includes(m), m);
+  });
+
+  it("the dashboards follow the app's namespace: no hard-coded namespace in a query", () => {
+    const dash = JSON.parse(dashboardJson("voting-app.json", "polls")) as { templating: { list: { name: string; query: string }[] }; panels: { targets: { expr: string }[] }[] };
+    assert.deepEqual(dash.templating.list.map((t) => [t.name, t.query]), [["namespace", "polls"]]);
+    for (const p of dash.panels) for (const t of p.targets) if (t.expr.includes("namespace=")) assert.match(t.expr, /namespace="\$namespace"/);
+  });
+
+  it("cluster panels count only running or pending pods (completed Job pods are neither)", () => {
+    const dash = readFileSync(path.join(DASHBOARDS_DIR, "cluster-overview.json"), "utf8");
+    for (const m of ["kube_pod_info", 'kube_pod_status_ready{condition=\\"false\\"}', 'kube_pod_container_resource_requests{resource=\\"cpu\\"}']) {
+      assert.ok(dash.includes(`${m} and on (namespace, pod) (kube_pod_status_phase`), m);
+    }
+  });
+
+  it("the queue alert's value is the current queue length", () => {
+    const rule = alertRules("voting")[0]!.rules.find((r) => r.alert === "VotingQueueNotDraining")!;
+    assert.match(rule.expr, /^redis_key_size\{[^}]*\} and min_over_time/);
   });
 
   it("alert rules cover not-ready workloads, a queue that does not drain and Postgres down", () => {

@@ -52,7 +52,8 @@ describe("voting app on the local stack", () => {
     assert.deepEqual([env(vote)["OPTION_A"], env(vote)["OPTION_B"]], ["Cats", "Dogs"]);
     assert.equal(vote.image, DEFAULT_IMAGES.vote);
     const db = byName(d, "kubernetes:apps/v1:StatefulSet", "db");
-    const [postgres, exporter] = containers(db);
+    const [postgres] = containers(db);
+    const [exporter] = containers(byName(d, "kubernetes:apps/v1:Deployment", "postgres-exporter"));
     assert.equal(postgres!.image, DEFAULT_IMAGES.postgres);
     assert.equal(exporter!.image, EXPORTER_IMAGES.postgres);
     const ref = (key: string) => ({ secretKeyRef: { name: DB_SECRET, key } });
@@ -77,7 +78,7 @@ describe("voting app on the local stack", () => {
     assert.equal(ns.name, "voting");
     assert.equal(ns.labels["pod-security.kubernetes.io/enforce"], "restricted");
     const workloads = [...all(d, "kubernetes:apps/v1:Deployment"), ...all(d, "kubernetes:apps/v1:StatefulSet")];
-    assert.equal(workloads.length, 5);
+    assert.equal(workloads.length, 7, "five services and two exporters");
     for (const r of workloads) {
       const pod = podOf(r);
       assert.equal(pod.automountServiceAccountToken, false);
@@ -112,7 +113,7 @@ describe("voting app on the local stack", () => {
     assert.deepEqual((c("vote").readinessProbe as { httpGet: unknown }).httpGet, { path: "/", port: "http" });
     assert.deepEqual((c("result").readinessProbe as { httpGet: unknown }).httpGet, { path: "/", port: "http" });
     assert.deepEqual((c("redis").readinessProbe as { exec: unknown }).exec, { command: ["redis-cli", "ping"] });
-    assert.deepEqual((c("redis", 1).readinessProbe as { httpGet: unknown }).httpGet, { path: "/health", port: "metrics" });
+    assert.deepEqual((c("redis-exporter").readinessProbe as { httpGet: unknown }).httpGet, { path: "/health", port: "metrics" });
     assert.deepEqual((c("db", 0, "kubernetes:apps/v1:StatefulSet").readinessProbe as { exec: unknown }).exec, { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] });
     // Every container that listens has both probes; the worker listens on nothing (see manifests.ts).
     for (const r of [...all(d, "kubernetes:apps/v1:Deployment"), ...all(d, "kubernetes:apps/v1:StatefulSet")]) {
@@ -162,16 +163,24 @@ describe("voting app on the local stack", () => {
     assert.deepEqual(np("worker").egress, [{ to: [pod("redis")], ports: tcp(6379) }, { to: [pod("db")], ports: tcp(5432) }]);
     assert.deepEqual(np("worker").ingress, []);
     const monitoring = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
-    assert.deepEqual(np("redis").ingress, [{ from: [pod("vote"), pod("worker")], ports: tcp(6379) }, { from: [monitoring], ports: tcp(9121) }]);
-    assert.deepEqual(np("db").ingress, [{ from: [pod("worker"), pod("result")], ports: tcp(5432) }, { from: [monitoring], ports: tcp(9187) }]);
+    assert.deepEqual(np("redis").ingress, [{ from: [pod("vote"), pod("worker"), pod("redis-exporter")], ports: tcp(6379) }]);
+    assert.deepEqual(np("db").ingress, [{ from: [pod("worker"), pod("result"), pod("postgres-exporter")], ports: tcp(5432) }]);
     assert.deepEqual(np("redis").egress, []);
     assert.deepEqual(np("db").egress, []);
+    // The exporters: scraped from monitoring only, and each reaches only its database.
+    assert.deepEqual(np("redis-exporter").ingress, [{ from: [monitoring], ports: tcp(9121) }]);
+    assert.deepEqual(np("redis-exporter").egress, [{ to: [pod("redis")], ports: tcp(6379) }]);
+    assert.deepEqual(np("postgres-exporter").ingress, [{ from: [monitoring], ports: tcp(9187) }]);
+    assert.deepEqual(np("postgres-exporter").egress, [{ to: [pod("db")], ports: tcp(5432) }]);
   });
 
   it("exports metrics: Redis queue length and votes per option, through labelled metrics Services", () => {
     const d = doc();
-    const redisExporter = containers(byName(d, "kubernetes:apps/v1:Deployment", "redis"))[1]!;
+    const redisExporter = containers(byName(d, "kubernetes:apps/v1:Deployment", "redis-exporter"))[0]!;
     assert.equal(env(redisExporter)["REDIS_EXPORTER_CHECK_SINGLE_KEYS"], "db0=votes");
+    assert.equal(env(redisExporter)["REDIS_ADDR"], "redis://redis:6379", "over the Service the app uses");
+    const pgExporter = containers(byName(d, "kubernetes:apps/v1:Deployment", "postgres-exporter"))[0]!;
+    assert.equal(env(pgExporter)["DATA_SOURCE_URI"], "db:5432/postgres?sslmode=disable");
     assert.match(POSTGRES_EXPORTER_QUERIES, /SELECT vote AS option, COUNT\(id\) AS count FROM votes GROUP BY vote/);
     const cm = byName(d, "kubernetes:core/v1:ConfigMap", "postgres-exporter-queries");
     assert.equal((cm.inputs["data"] as Record<string, string>)["queries.yaml"], POSTGRES_EXPORTER_QUERIES);
@@ -179,6 +188,55 @@ describe("voting app on the local stack", () => {
       const r = byName(d, "kubernetes:core/v1:Service", svc);
       assert.equal((r.inputs["metadata"] as { labels: Record<string, string> }).labels["voting-platform/metrics"], "true");
       assert.deepEqual(serviceSpec(d, svc).ports, [{ name: "metrics", port, targetPort: "metrics" }]);
+    }
+    assert.deepEqual(serviceSpec(d, "redis-metrics").selector, { "app.kubernetes.io/name": "redis-exporter" });
+    assert.deepEqual(serviceSpec(d, "db-metrics").selector, { "app.kubernetes.io/name": "postgres-exporter" });
+  });
+
+  it("never lets an exporter gate a database: redis and db pods run one container each", () => {
+    const d = doc();
+    // A pod is Ready only when all its containers are; a crash-looping sidecar is never Ready.
+    assert.deepEqual(containers(byName(d, "kubernetes:apps/v1:Deployment", "redis")).map((c) => c.name), ["redis"]);
+    assert.deepEqual(containers(byName(d, "kubernetes:apps/v1:StatefulSet", "db")).map((c) => c.name), ["postgres"]);
+    for (const name of ["redis-exporter", "postgres-exporter"]) {
+      const r = byName(d, "kubernetes:apps/v1:Deployment", name);
+      assert.equal((r.inputs["spec"] as { replicas: number }).replicas, 1);
+    }
+  });
+
+  it("leaves vote's replica count to its HPA (no spec.replicas), and keeps it on the other Deployments", () => {
+    const d = doc();
+    const spec = (n: string) => byName(d, "kubernetes:apps/v1:Deployment", n).inputs["spec"] as Record<string, unknown>;
+    assert.ok(!("replicas" in spec("vote")), "vote's replicas belong to the HorizontalPodAutoscaler");
+    for (const n of ["result", "worker", "redis"]) assert.equal(typeof spec(n)["replicas"], "number", n);
+  });
+
+  it("keeps the db claim template as created and resizes the claim in place with a forced, retained patch", () => {
+    const d = doc();
+    const sts = byName(d, "kubernetes:apps/v1:StatefulSet", "db");
+    assert.deepEqual(sts.options.ignoreChanges, ["spec.volumeClaimTemplates"]);
+    const template = (sts.inputs["spec"] as { volumeClaimTemplates: { metadata: { name: string; labels: unknown } }[] }).volumeClaimTemplates[0]!;
+    assert.deepEqual(template.metadata, { name: "data", labels: { "app.kubernetes.io/name": "db", "app.kubernetes.io/part-of": "voting-app" } }, "unchanged since first shipped (immutable)");
+    const patch = find(d, "kubernetes:core/v1:PersistentVolumeClaimPatch");
+    assert.deepEqual(patch.inputs["metadata"], { name: "data-db-0", namespace: "voting", annotations: { "pulumi.com/patchForce": "true" } });
+    assert.deepEqual(patch.inputs["spec"], { resources: { requests: { storage: "2Gi" } } });
+    assert.equal(patch.options.retainOnDelete, true);
+    assert.ok(patch.dependsOn.includes(sts.urn), "after the StatefulSet (whose controller creates the claim)");
+  });
+
+  it("puts Kubernetes' recommended labels on every object of the app", () => {
+    const d = doc();
+    const app = d.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch") && (r.inputs["metadata"] as { namespace?: string; name?: string } | undefined)?.namespace === "voting");
+    assert.ok(app.length >= 25, `the app's objects (${app.length})`);
+    for (const r of [...app, find(d, "kubernetes:core/v1:Namespace", "voting-ns")]) {
+      const l = ((r.inputs["metadata"] as { labels?: Record<string, string> }).labels ?? {});
+      for (const k of ["app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"]) assert.ok(l[k], `${r.type} ${r.name}: ${k}`);
+    }
+    for (const r of [...all(d, "kubernetes:apps/v1:Deployment"), ...all(d, "kubernetes:apps/v1:StatefulSet")]) {
+      const l = (r.inputs["metadata"] as { labels: Record<string, string> }).labels;
+      assert.ok(l["app.kubernetes.io/name"] && l["app.kubernetes.io/component"], r.name);
+      const pod = (r.inputs["spec"] as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      assert.deepEqual(pod, l, `${r.name}: the pods carry the same labels`);
     }
   });
 
@@ -197,7 +255,9 @@ describe("voting app per environment", () => {
     const vote = byName(d, "kubernetes:core/v1:Service", "vote");
     assert.equal(serviceSpec(d, "vote").type, "LoadBalancer");
     assert.deepEqual((vote.inputs["metadata"] as { annotations: Record<string, string> }).annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
-    assert.equal((byName(d, "kubernetes:apps/v1:Deployment", "vote").inputs["spec"] as { replicas: number }).replicas, 2);
+    assert.equal((byName(d, "kubernetes:apps/v1:Deployment", "result").inputs["spec"] as { replicas: number }).replicas, 2);
+    const hpa = find(d, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs["spec"] as { minReplicas: number };
+    assert.equal(hpa.minReplicas, 2, "vote's two replicas are the HPA's minimum");
     const claim = (byName(d, "kubernetes:apps/v1:StatefulSet", "db").inputs["spec"] as { volumeClaimTemplates: { spec: { storageClassName: string } }[] }).volumeClaimTemplates[0]!;
     assert.equal(claim.spec.storageClassName, "gp3-encrypted", "the EKS platform's class");
   });

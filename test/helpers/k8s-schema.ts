@@ -13,6 +13,9 @@ interface ModelClass {
 export function apiVersionKind(type: string): [string, string] | undefined {
   const m = /^kubernetes:([^:]+):(\w+)$/.exec(type);
   if (!m || m[1]!.startsWith("helm.sh") || m[1] === "yaml" || m[1]!.startsWith("kustomize")) return undefined;
+  // <Kind>Patch resources are partial objects by design (server-side apply merges them into the
+  // live object, which the API server validates); they have no schema of their own.
+  if (m[2]!.endsWith("Patch")) return undefined;
   const group = m[1]!.startsWith("core/") ? m[1]!.slice("core/".length) : m[1]!;
   return [group, m[2]!];
 }

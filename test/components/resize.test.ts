@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { diffPlans, replacingPaths, type PlanDiff } from "../../plan/diff";
+import type { PlanDocument } from "../../plan/record";
+import { ROOT, planJson, runPlan } from "../helpers/plan";
+
+describe("a database size change", () => {
+  it("plans with --diff as an update of the claim patch: no replacement, the StatefulSet's template ignored", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "resize-"));
+    const base = path.join(dir, "base.json");
+    writeFileSync(base, JSON.stringify(planJson("local")));
+    const config = path.join(dir, "Pulumi.local.yaml");
+    writeFileSync(config, `${readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8")}  voting-platform:databaseStorageGb: 5\n`);
+    const r = runPlan(["local", "--json", "--config-file", config, "--diff", base]);
+    assert.equal(r.code, 0, r.stderr);
+    const diff = (JSON.parse(r.stdout) as PlanDocument & { diff: PlanDiff }).diff;
+    assert.deepEqual([diff.added, diff.removed], [[], []]);
+    assert.deepEqual(diff.changed.filter((c) => c.replaces.length > 0), [], "nothing is replaced");
+    const byName = (n: string) => diff.changed.find((c) => c.urn.endsWith(`::${n}`));
+    assert.deepEqual(byName("voting-db-data")?.paths, ["inputs.spec.resources.requests.storage"], "the claim grows");
+    assert.deepEqual(byName("voting-db")?.paths, [], "the StatefulSet itself is not touched");
+    assert.deepEqual(byName("voting-db")?.ignored, ["inputs.spec.volumeClaimTemplates"]);
+    assert.equal(diff.changed.length, 2);
+  });
+
+  it("the diff knows which changes replace a Kubernetes object", () => {
+    assert.deepEqual(replacingPaths("kubernetes:apps/v1:StatefulSet", ["spec.volumeClaimTemplates", "spec.template"]), ["spec.volumeClaimTemplates"]);
+    assert.deepEqual(replacingPaths("kubernetes:apps/v1:Deployment", ["spec.replicas", "spec.selector.matchLabels"]), ["spec.selector.matchLabels"]);
+    assert.deepEqual(replacingPaths("kubernetes:core/v1:PersistentVolumeClaimPatch", ["spec.resources.requests.storage"]), []);
+    // Without ignoreChanges, the same change would replace the StatefulSet.
+    const doc = planJson("local");
+    const sts = doc.resources.find((x) => x.type === "kubernetes:apps/v1:StatefulSet")!;
+    const grown = JSON.parse(JSON.stringify(sts)) as typeof sts & { inputs: { spec: { volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] } } };
+    grown.inputs.spec.volumeClaimTemplates[0]!.spec.resources.requests.storage = "5Gi";
+    const noIgnore = { ...grown, options: { ...grown.options, ignoreChanges: [] } };
+    const d = diffPlans({ ...doc, resources: [sts] }, { ...doc, resources: [noIgnore] });
+    assert.deepEqual(d.changed[0]!.replaces, ["spec.volumeClaimTemplates"]);
+  });
+});
