@@ -91,7 +91,7 @@ describe("valid settings", () => {
 
   it("resolves an existing cluster", () => {
     const s = ok({ ...existing, kubeconfig: "/home/me/.kube/kind", existingServiceType: "LoadBalancer" });
-    assert.deepEqual(s.platform, { cloud: "existing", kubeconfig: "/home/me/.kube/kind", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard" });
+    assert.deepEqual(s.platform, { cloud: "existing", kubeconfig: "/home/me/.kube/kind", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard", scrapeControlPlane: false });
   });
 
   it("accepts office and VPN ranges for the API in prod", () => {
