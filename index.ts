@@ -24,6 +24,7 @@ const app = new VotingApp(
     exposure: platform.exposure,
     retainData: settings.app.retainData,
     protectData: settings.app.protectData,
+    waitFor: platform.workloadsWaitFor,
   },
   k8sOpts,
 );
@@ -41,6 +42,7 @@ const monitoring = settings.monitoring.enabled
         grafana: settings.monitoring.grafana,
         appNamespace: app.namespace,
         metricsLabel: METRICS_LABEL,
+        waitFor: platform.workloadsWaitFor,
       },
       k8sOpts,
     )

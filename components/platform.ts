@@ -46,4 +46,13 @@ export interface Platform {
   readonly exposure: ServiceExposure;
   /** What Prometheus can scrape on this cluster besides the workloads (see MetricsTargets). */
   readonly metricsTargets: MetricsTargets;
+  /**
+   * What workloads must wait for before their objects are applied: the nodes that run them and
+   * the cluster DNS they resolve their peers with (EKS: the managed node group(s) and the CoreDNS
+   * add-on; GKE: the node pool(s); an existing cluster: nothing). Without it a Deployment is
+   * applied as soon as the API answers, minutes before any node exists, and its readiness wait
+   * runs out on a slow first deploy. Pass it as `waitFor` to every component that deploys onto
+   * the cluster: a component's own `dependsOn` is not inherited by its children.
+   */
+  readonly workloadsWaitFor: readonly pulumi.Resource[];
 }

@@ -35,6 +35,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
   readonly storageClassName: pulumi.Output<string>;
   readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS };
   readonly metricsTargets = { controlPlane: false, clusterDns: "coredns" } as const;
+  readonly workloadsWaitFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:EksPlatform", name, {}, opts);
@@ -77,6 +78,8 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     );
     const addons = createAddons(name, { clusterName: args.clusterName, region: a.region, retainVolumes: args.retainVolumes ?? false }, cluster, nodeGroup, this.provider, this, awsProvider);
     this.storageClassName = addons.storageClass.metadata.name;
+    // Nodes to run on, and CoreDNS: the app resolves its peers (`redis`, `db`) by name.
+    this.workloadsWaitFor = [nodeGroup, addons.coredns];
 
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }

@@ -30,6 +30,8 @@ export class ExistingPlatform extends pulumi.ComponentResource implements Platfo
   readonly storageClassName: string;
   readonly exposure: ServiceExposure;
   readonly metricsTargets: MetricsTargets;
+  /** The cluster is already running: nothing to wait for. */
+  readonly workloadsWaitFor: readonly pulumi.Resource[] = [];
 
   constructor(name: string, args: ExistingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:existing:ExistingPlatform", name, {}, opts);

@@ -32,6 +32,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly storageClassName: pulumi.Output<string>;
   readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: {} };
   readonly metricsTargets = { controlPlane: false, clusterDns: "kube-dns" } as const;
+  readonly workloadsWaitFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: GkePlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:gcp:GkePlatform", name, {}, opts);
@@ -60,8 +61,10 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
       net,
       { ...o, dependsOn: [net.nat, ...identity.grants, ...(secrets ? [secrets.agentGrant] : [])] },
     );
-    createNodePool(name, { nodes: args.nodes, location, zones: g.regional ? 3 : 1, labels: args.labels }, cluster, identity.account, o);
+    const pool = createNodePool(name, { nodes: args.nodes, location, zones: g.regional ? 3 : 1, labels: args.labels }, cluster, identity.account, o);
 
+    // GKE runs kube-dns itself; the nodes are what workloads wait for.
+    this.workloadsWaitFor = [pool];
     this.clusterName = cluster.name;
     this.kubeconfig = pulumi.secret(
       pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([n, endpoint, auth]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoint, auth.clusterCaCertificate ?? "")),

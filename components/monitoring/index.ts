@@ -27,6 +27,11 @@ export interface MonitoringArgs {
   readonly appNamespace: string;
   /** Label on the app's metrics Services. */
   readonly metricsLabel: string;
+  /**
+   * What every Kubernetes object here waits for (the platform's `workloadsWaitFor`). Put on each
+   * object: children do not inherit a component's dependsOn. @default []
+   */
+  readonly waitFor?: readonly pulumi.Resource[];
 }
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -93,6 +98,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const ns = args.namespace ?? MONITORING_NAMESPACE;
     this.namespace = ns;
     const child = { parent: this };
+    const waitFor = args.waitFor ?? [];
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
@@ -102,9 +108,9 @@ export class Monitoring extends pulumi.ComponentResource {
           labels: { ...monitoringLabels("monitoring"), ...podSecurityLabels(MONITORING_POD_SECURITY) },
         },
       },
-      child,
+      { ...child, dependsOn: [...waitFor] },
     );
-    const inNs = { ...child, dependsOn: [namespace] };
+    const inNs = { ...child, dependsOn: [namespace, ...waitFor] };
 
     // Alertmanager's config in a Secret of ours (not in the Release's values): receiver URLs stay
     // Pulumi secrets, and Kubernetes stores them as a Secret. The chart points Alertmanager at it.
@@ -177,7 +183,7 @@ export class Monitoring extends pulumi.ComponentResource {
           storageClassName: args.storageClassName,
         }),
       },
-      { ...child, dependsOn: [namespace, adminSecret, dashboards] },
+      { ...child, dependsOn: [...inNs.dependsOn, adminSecret, dashboards] },
     );
 
     // Custom resources: their CRDs come with kube-prometheus-stack, so they wait for it.
@@ -194,7 +200,7 @@ export class Monitoring extends pulumi.ComponentResource {
           endpoints: [{ port: "metrics", interval: "30s", scrapeTimeout: "10s" }],
         },
       },
-      { ...child, dependsOn: [stack] },
+      { ...child, dependsOn: [stack, ...waitFor] },
     );
     new k8s.apiextensions.CustomResource(
       `${name}-voting-app-rules`,
@@ -204,7 +210,7 @@ export class Monitoring extends pulumi.ComponentResource {
         metadata: { name: "voting-app", namespace: ns, labels: selectedBy },
         spec: { groups: alertRules(args.appNamespace) },
       },
-      { ...child, dependsOn: [stack] },
+      { ...child, dependsOn: [stack, ...waitFor] },
     );
 
     this.grafanaAccess = pulumi.output(`kubectl -n ${ns} port-forward svc/${GRAFANA_CHART.releaseName} 3000:80, then http://localhost:3000 (user admin)`);

@@ -40,6 +40,12 @@ export interface VotingAppArgs {
   readonly retainData: boolean;
   /** Pulumi `protect` on the namespace and the database. */
   readonly protectData: boolean;
+  /**
+   * What every object of the app waits for (the platform's `workloadsWaitFor`: nodes and cluster
+   * DNS). Put on each object, not on the component: children do not inherit a component's dependsOn.
+   * @default []
+   */
+  readonly waitFor?: readonly pulumi.Resource[];
 }
 
 export const VOTING_NAMESPACE = "voting";
@@ -56,6 +62,7 @@ export class VotingApp extends pulumi.ComponentResource {
     this.namespace = ns;
     const child = { parent: this };
     const stateful = { ...child, protect: args.protectData, retainOnDelete: args.retainData };
+    const waitFor = args.waitFor ?? [];
 
     // Deleting the namespace deletes the database's claim, so it is kept like the database.
     const namespace = new k8s.core.v1.Namespace(
@@ -66,9 +73,9 @@ export class VotingApp extends pulumi.ComponentResource {
           labels: { ...labels(), ...podSecurityLabels("restricted") },
         },
       },
-      stateful,
+      { ...stateful, dependsOn: [...waitFor] },
     );
-    const inNs = { ...child, dependsOn: [namespace] };
+    const inNs = { ...child, dependsOn: [namespace, ...waitFor] };
     const meta = (objName: string, workload?: Workload, extra: Record<string, string> = {}) => ({
       name: objName,
       namespace: ns,
@@ -97,7 +104,7 @@ export class VotingApp extends pulumi.ComponentResource {
             template: { metadata: { labels: labels(workload) }, spec },
           },
         },
-        { ...inNs, dependsOn: [namespace, ...extraDeps] },
+        { ...inNs, dependsOn: [...inNs.dependsOn, ...extraDeps] },
       );
 
     deployment("redis", 1, redisPod(args.images));
@@ -137,7 +144,7 @@ export class VotingApp extends pulumi.ComponentResource {
       // volumeClaimTemplates are immutable: a change would replace the StatefulSet (and on a new
       // size the old claim would keep its size anyway). The template keeps what it was created
       // with; the claim itself is resized in place below.
-      { ...stateful, dependsOn: [namespace, secret], ignoreChanges: ["spec.volumeClaimTemplates"] },
+      { ...stateful, dependsOn: [...inNs.dependsOn, secret], ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
     resizeDataClaim(`${name}-db-data`, ns, args.databaseStorageGb, db, child);
 

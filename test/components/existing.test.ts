@@ -21,6 +21,7 @@ describe("ExistingPlatform", () => {
     assert.equal(platform.storageClassName, "standard");
     assert.deepEqual(platform.metricsTargets, { controlPlane: false, clusterDns: "coredns" }, "kind/kubeadm bind the control plane's metrics to localhost");
     assert.equal(platform.kubeconfig, undefined, "an existing cluster's credentials are not copied into state");
+    assert.deepEqual(platform.workloadsWaitFor, [], "a running cluster: workloads wait for nothing");
   });
 
   it("leaves the kubeconfig to the provider's loading rules when no path is given, and can use LoadBalancer", async () => {

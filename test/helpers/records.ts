@@ -35,3 +35,29 @@ export function record(type: string, inputs: Record<string, unknown>, provider: 
     options: { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, remote: false },
   };
 }
+
+/** URNs a resource waits for, directly or through others (its recorded dependsOn, transitively). */
+export function dependencyClosure(doc: PlanDocument, urn: string): Set<string> {
+  const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const stack = [...(byUrn.get(urn)?.dependsOn ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(byUrn.get(next)?.dependsOn ?? []));
+  }
+  return seen;
+}
+
+/** Resources whose parent chain reaches a resource of the given (component) type. */
+export function descendantsOf(doc: PlanDocument, componentType: string): ResourceRecord[] {
+  const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
+  const under = (r: ResourceRecord): boolean => {
+    for (let p = r.parent ? byUrn.get(r.parent) : undefined; p; p = p.parent ? byUrn.get(p.parent) : undefined) {
+      if (p.type === componentType) return true;
+    }
+    return false;
+  };
+  return doc.resources.filter(under);
+}
