@@ -1,4 +1,4 @@
-// npm run plan -- <stack> [--json]
+// npm run plan -- <stack> [--json] [--base <git-ref> | --diff <plan.json>] (--help lists the options)
 // Evaluates Pulumi.<stack>.yaml offline (mock runtime, real program, real policy pack).
 // Exit codes: 0 planned; 1 invalid config, unknown stack, not-implemented platform, or a
 // mandatory policy violation; 2 a bug in the program or the harness (with its stack trace).
@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PlanConfigError, PlanRunError, evaluateStack, handledProgramErrors } from "./evaluate";
 import { existsSync, readFileSync } from "node:fs";
+import { BaseRefError, planAtRef, resolveRef } from "./base";
 import { diffPlans, renderDiff, type PlanDiff } from "./diff";
 import { PolicyConfigError } from "./policy";
 import type { PlanDocument } from "./record";
@@ -15,30 +16,92 @@ import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
 
 const root = path.resolve(__dirname, "..");
-const usage = `usage: npm run plan -- <stack> [--json] [--config-file <Pulumi.x.yaml>] [--policy-config <policy/config/x.json>] [--diff <base-plan.json>]\n  stacks: ${shippedStacks(root).join(", ")}`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  markdown: { type: "boolean" },
+  "config-file": { type: "string" },
+  "policy-config": { type: "string" },
+  diff: { type: "string" },
+  base: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function usage(): string {
+  return `usage: npm run -s plan -- <stack> [options]
+
+Plans Pulumi.<stack>.yaml offline: the real program under Pulumi's mock runtime, the real policy
+pack, cost, capacity and deploy-time estimates. Exit 0 planned; 1 invalid config or arguments,
+unknown stack, or a mandatory policy violation; 2 a bug (with its stack trace).
+
+  --json                   one JSON document on stdout instead of the text plan
+  --markdown               the plan as Markdown (for a pull request comment)
+  --config-file <file>     plan this stack file instead of Pulumi.<stack>.yaml (like pulumi --config-file)
+  --policy-config <file>   policy levels from this file instead of policy/config/<stack>.json
+  --base <git-ref>         also plan the stack as it is at <git-ref> (branch, tag, commit) and print
+                           the diff; the working tree, index and stashes are not touched
+  --diff <plan.json>       print the diff against a saved plan (npm run -s plan -- <stack> --json > plan.json)
+  -h, --help               this text
+
+stacks: ${shippedStacks(root).join(", ")}
+Use npm run -s when redirecting output: without -s npm prints its banner on stdout too.
+`;
+}
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (err) {
+    // node:util names the offending argument ("Unknown option '--jsn'"); keep its words.
+    throw new UsageError((err as Error).message.split(". To specify")[0]!.replace(/\.?$/, "."));
+  }
+  const { values: flags, positionals } = parsed;
+  if (flags.help) return { help: true as const };
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name a stack" : `one stack at a time (got ${positionals.join(", ")})`);
+  if (flags.diff !== undefined && flags.base !== undefined) throw new UsageError("--diff and --base both name what to diff against: give one");
+  if (flags.json && flags.markdown) throw new UsageError("--json and --markdown: give one");
+  const resolved = (f: string | undefined) => (f === undefined ? undefined : path.resolve(f));
+  return {
+    help: false as const,
+    stack: positionals[0]!,
+    json: flags.json === true,
+    markdown: flags.markdown === true,
+    configFile: resolved(flags["config-file"]),
+    policyConfig: resolved(flags["policy-config"]),
+    diffBase: resolved(flags.diff),
+    baseRef: flags.base,
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values: flags, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: false,
-    options: { json: { type: "boolean" }, markdown: { type: "boolean" }, "config-file": { type: "string" }, "policy-config": { type: "string" }, diff: { type: "string" } },
-  });
-  const json = flags.json === true;
-  const markdown = flags.markdown === true;
-  const configFile = typeof flags["config-file"] === "string" ? path.resolve(flags["config-file"]) : undefined;
-  const policyConfig = typeof flags["policy-config"] === "string" ? path.resolve(flags["policy-config"]) : undefined;
-  const diffBase = typeof flags["diff"] === "string" ? path.resolve(flags["diff"]) : undefined;
-  const unknownFlags = Object.keys(flags).filter((f) => !["json", "markdown", "config-file", "policy-config", "diff"].includes(f));
-  if (positionals.length !== 1 || unknownFlags.length > 0 || (json && markdown)) {
-    process.stderr.write(`${usage}\n`);
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n\n${usage()}`);
     return 1;
   }
-  const stack = positionals[0]!;
+  if (args.help) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const { stack, json, markdown, configFile, policyConfig, diffBase, baseRef } = args;
   try {
+    // The base is planned in a child process (one Pulumi runtime per process) while this one plans the head.
+    const commit = baseRef === undefined ? undefined : resolveRef(root, baseRef);
+    const basePlan = baseRef === undefined || commit === undefined ? undefined : planAtRef(root, stack, baseRef, commit, { configFile, policyConfig });
+    // Already failed (bad ref, base does not plan) while the head is being evaluated: report it once.
+    basePlan?.catch(() => undefined);
     const doc = await evaluateStack(root, stack, configFile, policyConfig);
     let diff: PlanDiff | undefined;
-    if (diffBase) {
+    if (basePlan) {
+      const base = await basePlan;
+      diff = { ...diffPlans(base.doc, doc), base: { ref: base.ref, commit: base.commit, ...(base.note ? { note: base.note } : {}) } };
+    } else if (diffBase) {
       if (!existsSync(diffBase)) throw new StackFileError(`--diff: no such plan file ${diffBase}`);
       let base: PlanDocument;
       try {
@@ -65,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
       if (err.warnings.length > 0) process.stderr.write(`and ${err.warnings.length} warning${err.warnings.length === 1 ? "" : "s"}:\n${err.warnings.map((w) => `  - ${w}\n`).join("")}`);
       return 1;
     }
-    if (err instanceof PlanRunError || err instanceof StackFileError || err instanceof PolicyConfigError) {
+    if (err instanceof PlanRunError || err instanceof StackFileError || err instanceof PolicyConfigError || err instanceof BaseRefError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

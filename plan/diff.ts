@@ -13,11 +13,16 @@ export interface ChangedResource {
   readonly ignored: readonly string[];
 }
 
+/** What a diff needs of the base plan (a --diff file may come from an older version of this tool). */
+export type DiffBase = Pick<PlanDocument, "resources"> & { readonly cost?: { readonly monthly: number } };
+
 export interface PlanDiff {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly changed: readonly ChangedResource[];
   readonly cost: { readonly base: number; readonly head: number; readonly delta: number };
+  /** With --base: the ref and commit diffed against, and anything to know about that plan. */
+  readonly base?: { readonly ref: string; readonly commit: string; readonly note?: string };
 }
 
 /** Dotted paths whose values differ (arrays compared whole). */
@@ -57,7 +62,7 @@ function comparable(r: ResourceRecord): unknown {
   return { inputs: r.inputs, options: r.options, parent: r.parent, provider: r.provider };
 }
 
-export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
+export function diffPlans(base: DiffBase, head: PlanDocument): PlanDiff {
   const before = new Map(base.resources.map((r) => [r.urn, r]));
   const after = new Map(head.resources.map((r) => [r.urn, r]));
   const added = [...after.keys()].filter((u) => !before.has(u)).sort();
@@ -85,6 +90,7 @@ const short = (urn: string) => urn.split("::").slice(-2).join(" ");
 export function renderDiff(d: PlanDiff): string {
   const sign = d.cost.delta > 0 ? "+" : d.cost.delta < 0 ? "−" : "±";
   const lines = [
+    ...(d.base ? [`Against ${d.base.ref} (${d.base.commit.slice(0, 12)})${d.base.note ? `: ${d.base.note}` : ""}`] : []),
     `Plan diff: ${d.added.length} to add, ${d.removed.length} to remove, ${d.changed.length} to change; cost ${sign}$${Math.abs(d.cost.delta).toFixed(2)}/month ($${d.cost.base.toFixed(2)} → $${d.cost.head.toFixed(2)})`,
     ...d.added.map((u) => `  + ${short(u)}`),
     ...d.removed.map((u) => `  - ${short(u)}`),

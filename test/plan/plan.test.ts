@@ -105,10 +105,21 @@ describe("a broken stack file", () => {
     }
   });
 
-  it("bad arguments print the usage", () => {
+  it("an unknown flag is named, with the usage, exit 1", () => {
     const r = runPlan(["local", "--jsn"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /usage: npm run plan -- <stack>/);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^Unknown option '--jsn'\.\n\nusage: npm run -s plan -- <stack> \[options\]/);
+  });
+
+  it("--help and -h print the usage on stdout and exit 0", () => {
+    for (const flag of ["--help", "-h"]) {
+      const r = runPlan([flag]);
+      assert.equal(r.code, 0, flag);
+      assert.equal(r.stderr, "", flag);
+      assert.match(r.stdout, /^usage: npm run -s plan -- <stack> \[options\]/, flag);
+      for (const option of ["--json", "--config-file", "--policy-config", "--base <git-ref>", "--diff <plan.json>", "-h, --help"]) assert.ok(r.stdout.includes(option), `${flag}: ${option}`);
+    }
   });
 });
 
