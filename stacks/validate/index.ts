@@ -14,6 +14,7 @@ import type { Report, Typed } from "./common";
 import { checkExisting } from "./existing";
 import { FIELD_SCHEMAS, coerce, labelMsg, oneOf, shownValue, type Values } from "./fields";
 import { checkGcp } from "./gcp";
+import { checkStackName } from "./names";
 import { findPlaceholders } from "./placeholders";
 
 export type SettingsResult =
@@ -39,11 +40,22 @@ export function validateSettings(raw: RawConfig): SettingsResult {
     problems.push({ key: qualified(key), value, message });
   };
 
-  // Keys in our namespace that the program does not read are almost always typos.
+  // Keys in our namespace that the program does not read are almost always typos. Own properties
+  // only: "constructor", "toString" or "__proto__" are not settings because Object.prototype has them.
   for (const fullKey of Object.keys(raw.values).sort()) {
-    if (!fullKey.startsWith(`${project}:`)) continue;
+    const namespace = fullKey.slice(0, fullKey.indexOf(":"));
+    if (namespace !== project) {
+      if (nearMiss(namespace, project)) {
+        warnings.push({
+          key: fullKey,
+          value: raw.values[fullKey],
+          message: `the namespace ${namespace} is not ${project}, so this program never reads it${fullKey.includes(":") && isConfigKey(fullKey.slice(namespace.length + 1)) ? ` (did you mean ${qualified(fullKey.slice(namespace.length + 1))}?)` : ""}`,
+        });
+      }
+      continue;
+    }
     const name = fullKey.slice(project.length + 1);
-    if (!(name in CONFIG_KEYS)) {
+    if (!isConfigKey(name)) {
       const hint = closest(name);
       problems.push({
         key: fullKey,
@@ -84,9 +96,20 @@ export function validateSettings(raw: RawConfig): SettingsResult {
   if (bad.has("cloud") || bad.has("environment") || bad.has("size")) {
     return { ok: false, problems, warnings };
   }
+  // Another cloud's keys are ignored; a value other than the declared default was meant for something.
+  const cloud = values.cloud as Typed["cloud"];
+  for (const key of configKeyNames) {
+    const group = CONFIG_KEYS[key].group;
+    if (group === cloud || !(CLOUDS as readonly string[]).includes(group) || bad.has(key)) continue;
+    if (JSON.stringify(values[key]) === JSON.stringify((CONFIG_KEYS[key] as ConfigKeySpec).default)) continue;
+    warnings.push({ key: qualified(key), value: values[key], message: `is a setting for cloud ${group}; this stack's cloud is ${cloud}, so it is ignored (remove it, or set voting-platform:cloud to ${group})` });
+  }
   const warn: Report = (key, message) => {
     if (!bad.has(key)) warnings.push({ key: qualified(key), value: values[key], message });
   };
+  const names = checkStackName(project, raw.stack, cloud);
+  problems.push(...names.problems);
+  warnings.push(...names.warnings);
   const cross = crossCheck(values, bad, warn);
   for (const p of cross.problems) report(p.key, p.value, p.message);
   for (const p of findPlaceholders(values as unknown as Typed, keysOfCloud((values as unknown as Typed).cloud))) {
@@ -234,6 +257,17 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
       },
     },
   };
+}
+
+/** Own keys of CONFIG_KEYS only (never Object.prototype's). */
+function isConfigKey(name: string): name is ConfigKey {
+  return Object.hasOwn(CONFIG_KEYS, name);
+}
+
+/** A namespace one or two edits from the project's, or the same once case and separators are ignored. */
+function nearMiss(namespace: string, project: string): boolean {
+  const squash = (x: string) => x.toLowerCase().replace(/[-_.\s]/g, "");
+  return namespace !== "" && (squash(namespace) === squash(project) || editDistance(namespace.toLowerCase(), project) <= 2);
 }
 
 /** The declared key nearest to a typo (edit distance at most 3), for "did you mean". */

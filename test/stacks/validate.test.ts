@@ -237,3 +237,81 @@ describe("placeholder values: a warning naming the key, and pulumi up refuses (b
     assert.equal(r.warnings.filter((w) => w.blocksUp).length, 0);
   });
 });
+
+describe("keys looked up as own properties only", () => {
+  for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+    it(`voting-platform:${name} is not a setting`, () => {
+      const found = problems({ ...aws, [name]: "x" });
+      const mine = found.filter((p) => p.key === `voting-platform:${name}`);
+      assert.equal(mine.length, 1, JSON.stringify(found));
+      assert.match(mine[0]!.message, /is not a setting of this program/);
+    });
+  }
+});
+
+describe("warnings for keys this stack never reads", () => {
+  const warningsOf = (raw: Record<string, string>) => {
+    const r = validateSettings({ stack: "t", values: { "voting-platform:cloud": "gcp", "voting-platform:environment": "dev", "voting-platform:size": "small", "voting-platform:gcpProject": "my-project-123", "voting-platform:gcpRegion": "us-central1", ...raw } });
+    assert.ok(r.ok, r.ok ? "" : JSON.stringify(r.problems));
+    return r.warnings;
+  };
+  for (const namespace of ["voting_platform", "votingplatform", "Voting-Platform", "voting-platfrom", "voting.platform"]) {
+    it(`a namespace one edit away: ${namespace}:size`, () => {
+      const w = warningsOf({ [`${namespace}:size`]: "large" });
+      assert.equal(w.length, 1, JSON.stringify(w));
+      assert.equal(w[0]!.key, `${namespace}:size`);
+      assert.match(w[0]!.message, new RegExp(`the namespace ${namespace.replace(".", "\\.")} is not voting-platform, so this program never reads it \\(did you mean voting-platform:size\\?\\)`));
+    });
+  }
+
+  it("other namespaces (providers, pulumi) are nobody's typo", () => {
+    assert.deepEqual(warningsOf({ "aws:region": "us-east-1", "gcp:project": "p", "pulumi:tags": "{}", "kubernetes:context": "x" }), []);
+  });
+
+  it("another cloud's keys, when set to something other than their default", () => {
+    const w = warningsOf({ "voting-platform:awsRegion": "us-east-1", "voting-platform:kubeContext": "kind-voting", "voting-platform:awsVpcCidr": "10.0.0.0/16" });
+    assert.deepEqual(w.map((x) => x.key), ["voting-platform:awsRegion", "voting-platform:kubeContext"]);
+    assert.match(w[0]!.message, /is a setting for cloud aws; this stack's cloud is gcp, so it is ignored/);
+    assert.match(w[1]!.message, /is a setting for cloud existing/);
+  });
+});
+
+describe("the stack name, as the clouds will use it (cluster voting-platform-<stack>)", () => {
+  const nameProblems = (values: Values, stack: string) => {
+    const r = run(values, stack);
+    return r.ok ? [] : r.problems.filter((p) => p.key === "(stack name)").map((p) => p.message);
+  };
+  const cases: [string, Values, string, RegExp | undefined][] = [
+    ["EKS: a dot", aws, "dev.eu", /EKS cluster names take only letters, digits, '-' and '_'/],
+    ["EKS: 100 characters is the limit", aws, "x".repeat(84), undefined],
+    ["EKS: 101 characters", aws, "x".repeat(85), /\(101 characters\); EKS allows at most 100: use a stack name of at most 84/],
+    ["EKS: capitals and underscores are fine", aws, "Dev_EU", undefined],
+    ["GKE: capitals", gcp, "Dev", /GKE cluster names take only lowercase letters/],
+    ["GKE: an underscore", gcp, "gcp_dev", /GKE cluster names take only lowercase letters/],
+    ["GKE: ends with a hyphen", gcp, "dev-", /ending with a letter or digit/],
+    ["GKE: 40 characters is the limit", gcp, "x".repeat(24), undefined],
+    ["GKE: 41 characters", gcp, "x".repeat(25), /\(41 characters\); GKE allows at most 40: use a stack name of at most 24 characters/],
+    ["existing: any Pulumi stack name", existing, "My.Stack_1", undefined],
+  ];
+  for (const [title, values, stack, message] of cases) {
+    it(title, () => {
+      const found = nameProblems(values, stack);
+      if (message === undefined) assert.deepEqual(found, []);
+      else assert.ok(found.some((m) => message.test(m)), JSON.stringify(found));
+    });
+  }
+
+  it("GCP: capitals also break the 'stack' label", () => {
+    assert.ok(nameProblems(gcp, "Dev").some((m) => /GCP label values take at most 63 lowercase letters/.test(m)));
+  });
+
+  it("GCP: a name whose node service account ID gets cut is a warning naming the cut ID", () => {
+    const r = run(gcp, "gcp-staging");
+    assert.ok(r.ok);
+    const w = r.warnings.filter((x) => x.key === "(stack name)");
+    assert.equal(w.length, 1, JSON.stringify(r.warnings));
+    assert.match(w[0]!.message, /cut to 30 characters \(nodes-voting-platform-gcp-stag\); another stack in the same GCP project/);
+    const short = run(gcp, "gcp-prod");
+    assert.deepEqual(short.ok && short.warnings.filter((x) => x.key === "(stack name)"), []);
+  });
+});
