@@ -11,6 +11,7 @@ import { criticalPath } from "../estimates/schedule";
 import { PACK_NAME, policies } from "../policy/policies";
 import { ConfigError, readSettings } from "../stacks/config";
 import { formatProblem, type ConfigWarning } from "../stacks/settings";
+import { validateSettings } from "../stacks/validate";
 import { CALLS, STATES } from "./cloud-mocks";
 import { StrictMocks, recordRegistrations, sanitize, settle } from "./mocks";
 import { evaluatePolicies, readPolicyConfig } from "./policy";
@@ -61,6 +62,14 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
   evaluated = true;
 
   const config = readStackConfig(root, stack, configFile);
+  // The CLI refuses these before the program runs (or would read them otherwise than written).
+  // Every problem at once: the program's own checks too, for the keys the reader had no quarrel with.
+  if (config.problems.length > 0) {
+    const readerKeys = new Set(config.problems.map((p) => p.key));
+    const checked = validateSettings({ project: config.project, stack, values: config.values });
+    const more = checked.ok ? [] : checked.problems.filter((p) => !readerKeys.has(p.key));
+    throw new PlanConfigError([...config.problems, ...more].map(formatProblem), checked.warnings.map(formatProblem));
+  }
   // dryRun: the plan is a preview (pulumi.runtime.isDryRun() is true, as in `pulumi preview`).
   await pulumi.runtime.setMocks(new StrictMocks(CALLS, STATES), config.project, stack, true);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
