@@ -1,5 +1,6 @@
 // The one place where the cloud is chosen: settings.platform is a discriminated union on `cloud`.
 
+import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../stacks/settings";
 import { EksPlatform } from "./aws";
 import { ExistingPlatform } from "./existing";
@@ -11,7 +12,8 @@ export function createPlatform(settings: Settings): Platform {
   switch (p.cloud) {
     case "existing":
       return new ExistingPlatform(settings.stack, {
-        kubeconfigPath: p.kubeconfig,
+        // A secret end to end: provider inputs, state and plan show "[secret]".
+        kubeconfig: p.kubeconfig === undefined ? undefined : pulumi.secret(p.kubeconfig.reveal()),
         context: p.context,
         serviceType: p.serviceType,
         storageClassName: p.storageClass,

@@ -66,7 +66,7 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
   // Every problem at once: the program's own checks too, for the keys the reader had no quarrel with.
   if (config.problems.length > 0) {
     const readerKeys = new Set(config.problems.map((p) => p.key));
-    const checked = validateSettings({ project: config.project, stack, values: config.values });
+    const checked = validateSettings({ project: config.project, stack, values: config.values, secretKeys: config.secretKeys });
     const more = checked.ok ? [] : checked.problems.filter((p) => !readerKeys.has(p.key));
     throw new PlanConfigError([...config.problems, ...more].map(formatProblem), checked.warnings.map(formatProblem));
   }
@@ -121,7 +121,8 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
   return {
     project: config.project,
     stack,
-    settings: sanitize(settings),
+    // JSON first: SecretValue fields show as "[secret]" (their toJSON), then wire values as usual.
+    settings: sanitize(settings === undefined ? undefined : JSON.parse(JSON.stringify(settings))),
     warnings: warnings.map(({ key, value, message }) => ({ key, value: sanitize(value), message })),
     resources,
     outputs,

@@ -18,12 +18,25 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
+/**
+ * Which keys Pulumi marks secret. allConfig() hands over decrypted text and drops secretness; the
+ * language host lists the secret keys beside it (PULUMI_CONFIG_SECRET_KEYS), which the runtime
+ * answers through isConfigSecret (@pulumi/pulumi runtime/config.js; exported, though not in the
+ * typings). Without it, every key counts as secret: no value is ever shown.
+ */
+function secretKeysOf(values: Readonly<Record<string, string>>): string[] {
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return Object.keys(values).filter((k) => (typeof isConfigSecret === "function" ? isConfigSecret(k) : true));
+}
+
 /** This stack's config, validated: settings or problems, and warnings either way. Logs nothing. */
 export function readSettings(): SettingsResult {
+  const values = pulumi.runtime.allConfig();
   return validateSettings({
     project: pulumi.getProject(),
     stack: pulumi.getStack(),
-    values: pulumi.runtime.allConfig(),
+    values,
+    secretKeys: secretKeysOf(values),
   });
 }
 

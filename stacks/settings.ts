@@ -35,10 +35,36 @@ export interface GcpPlatformSettings {
   readonly secretsEncryption: boolean;
 }
 
+/**
+ * A config value that must stay secret: JSON, string conversion and console inspection show
+ * "[secret]"; `reveal()` is for handing it to `pulumi.secret(...)`, nothing else.
+ */
+export class SecretValue {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return "[secret]";
+  }
+  toString(): string {
+    return "[secret]";
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return "[secret]";
+  }
+}
+
 export interface ExistingPlatformSettings {
   readonly cloud: "existing";
-  /** Path to a kubeconfig; undefined: the Kubernetes provider's default ($KUBECONFIG, ~/.kube/config). */
-  readonly kubeconfig: string | undefined;
+  /**
+   * The kubeconfig: a path or the file's contents (the Kubernetes provider takes either), always a
+   * secret since it may hold a token. undefined: the provider's default ($KUBECONFIG, ~/.kube/config).
+   */
+  readonly kubeconfig: SecretValue | undefined;
   /** The kubeconfig context: explicit, so a changed current-context can't redirect the stack. */
   readonly context: string;
   readonly serviceType: "NodePort" | "LoadBalancer";

@@ -3,8 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetricsTargets, Platform, ServiceExposure } from "../platform";
 
 export interface ExistingPlatformArgs {
-  /** Path to a kubeconfig file. @default the provider's loading rules ($KUBECONFIG, then ~/.kube/config) */
-  readonly kubeconfigPath?: string;
+  /**
+   * A kubeconfig: the path of a file or its contents (the provider takes either). Pass it as a
+   * secret (pulumi.secret): contents may carry a token, and provider inputs are stored in state.
+   * @default the provider's loading rules ($KUBECONFIG, then ~/.kube/config)
+   */
+  readonly kubeconfig?: pulumi.Input<string>;
   /** The kubeconfig context to use. Required: a changed current-context must not redirect a stack. */
   readonly context: string;
   /** @default "NodePort" (kind and kubeadm clusters have no load-balancer controller) */
@@ -43,7 +47,7 @@ export class ExistingPlatform extends pulumi.ComponentResource implements Platfo
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
-        kubeconfig: args.kubeconfigPath,
+        kubeconfig: args.kubeconfig,
         context: args.context,
         // The context names the cluster; the file path may move without meaning another cluster.
         clusterIdentifier: `existing/${args.context}`,

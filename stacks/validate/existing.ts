@@ -1,6 +1,6 @@
 // Existing-cluster rules: which kubeconfig context, how Services are exposed, which StorageClass.
 
-import type { PlatformSettings } from "../settings";
+import { SecretValue, type PlatformSettings } from "../settings";
 import type { Report, Typed } from "./common";
 
 /** `warn` adds a warning (ConfigWarning) for a key: the stack still plans. */
@@ -10,7 +10,7 @@ export function checkExisting(v: Typed, report: Report, _warn: Report): Platform
   }
   return {
     cloud: "existing",
-    kubeconfig: v.kubeconfig || undefined,
+    kubeconfig: v.kubeconfig ? new SecretValue(v.kubeconfig) : undefined,
     context: v.kubeContext,
     serviceType: v.existingServiceType,
     storageClass: v.existingStorageClass,

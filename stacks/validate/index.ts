@@ -26,10 +26,49 @@ export interface RawConfig {
   readonly stack: string;
   /** Fully qualified keys ("voting-platform:size") to the strings Pulumi hands the program. */
   readonly values: Readonly<Record<string, string>>;
+  /** Keys whose values are secrets (`secure:` in the stack file): never shown in a message. */
+  readonly secretKeys?: readonly string[];
 }
+
+/** Keys that hold credentials: secret whether or not the stack file encrypts them. */
+export const CREDENTIAL_KEYS: readonly ConfigKey[] = ["kubeconfig"];
 
 export function validateSettings(raw: RawConfig): SettingsResult {
   const project = raw.project ?? PROJECT;
+  const secretKeys = new Set([...(raw.secretKeys ?? []), ...CREDENTIAL_KEYS.map(qualified)]);
+  const result = check(raw, project, secretKeys);
+  return redact(result, raw, secretKeys);
+}
+
+/** Secret values out of every message: "[secret]" for the value, and wherever a message quotes it. */
+function redact(result: SettingsResult, raw: RawConfig, secretKeys: ReadonlySet<string>): SettingsResult {
+  const texts = new Set<string>();
+  for (const key of secretKeys) {
+    const text = raw.values[key];
+    if (text === undefined || text === "") continue;
+    texts.add(text);
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) for (const item of parsed) if (typeof item === "string" && item !== "") texts.add(item);
+    } catch {
+      // not JSON: the text alone
+    }
+  }
+  // Longest first, so that a value containing another is replaced whole.
+  const secrets = [...texts].sort((a, b) => b.length - a.length);
+  const clean = <P extends ConfigProblem>(p: P): P => ({
+    ...p,
+    value: secretKeys.has(p.key) ? SECRET_SHOWN : p.value,
+    message: secrets.reduce((m, s) => m.split(s).join(SECRET_SHOWN), p.message),
+  });
+  return result.ok
+    ? { ...result, warnings: result.warnings.map(clean) }
+    : { ...result, problems: result.problems.map(clean), warnings: result.warnings.map(clean) };
+}
+
+const SECRET_SHOWN = "[secret]";
+
+function check(raw: RawConfig, project: string, secretKeys: ReadonlySet<string>): SettingsResult {
   const problems: ConfigProblem[] = [];
   // Not errors: the stack plans and previews, but someone should look (see SettingsResult).
   const warnings: ConfigWarning[] = [];
@@ -69,6 +108,13 @@ export function validateSettings(raw: RawConfig): SettingsResult {
   for (const key of configKeyNames) {
     const spec: ConfigKeySpec = CONFIG_KEYS[key];
     const text = raw.values[qualified(key)];
+    if (secretKeys.has(qualified(key)) && !CREDENTIAL_KEYS.includes(key)) {
+      // Settings are plain values that end up in names, tags and the plan; a secret would be stored
+      // and shown in plain text. Refuse rather than leak it.
+      report(key, text, `is encrypted (secure:), but this program uses it in resource names, tags or the plan, where Pulumi would store and show it in plain text: set it without --secret (only ${CREDENTIAL_KEYS.map(qualified).join(", ")} is kept secret)`);
+      values[key] = spec.default;
+      continue;
+    }
     if (text === undefined) {
       if (spec.default === undefined) {
         report(key, undefined, `is required: ${describeAllowed(key)}`);

@@ -7,7 +7,7 @@ describe("ExistingPlatform", () => {
   it("builds a provider for the named context with a clusterIdentifier that names the context", async () => {
     let platform: ExistingPlatform | undefined;
     const records = await registered(() => {
-      platform = new ExistingPlatform("local", { kubeconfigPath: "/tmp/kind.yaml", context: "kind-voting" });
+      platform = new ExistingPlatform("local", { kubeconfig: "/tmp/kind.yaml", context: "kind-voting" });
     });
     const component = only(records, "voting-platform:existing:ExistingPlatform");
     const provider = only(records, "pulumi:providers:kubernetes");

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CALLS, STATES } from "../../plan/cloud-mocks";
 import { StrictMocks, recordRegistrations, settle } from "../../plan/mocks";
 import { readStackConfig } from "../../plan/stackfile";
-import { ConfigError, loadSettings } from "../../stacks/config";
+import { ConfigError, loadSettings, readSettings } from "../../stacks/config";
 import { formatProblem } from "../../stacks/settings";
 import { ROOT } from "../helpers/plan";
 
@@ -74,5 +74,15 @@ describe("placeholder values in the shipped dev stack", () => {
     for (const p of thrown.problems) assert.match(p.message, /pulumi up refuses to run until it is replaced/);
     assert.deepEqual(recorder.records.map((r) => r.type), ["pulumi:pulumi:Stack"], "nothing but the stack itself");
     assert.deepEqual(logged.map((l) => l.replace("warning: [runtime] ", "")), thrown.problems.map(formatProblem), "the same messages, logged as warnings first");
+  });
+
+  it("knows secretness from the Pulumi runtime (allConfig drops it): a secret value is refused and never shown", async () => {
+    const config = readStackConfig(ROOT, "local");
+    await pulumi.runtime.setMocks(new StrictMocks(CALLS, STATES), config.project, "local", true);
+    pulumi.runtime.setAllConfig({ ...config.values, "voting-platform:owner": "team-hidden-7" }, ["voting-platform:owner"]);
+    const r = readSettings();
+    assert.equal(r.ok, false);
+    assert.deepEqual(!r.ok && r.problems.map((p) => [p.key, p.value]), [["voting-platform:owner", "[secret]"]]);
+    assert.ok(!JSON.stringify(r).includes("team-hidden-7"));
   });
 });
