@@ -30,8 +30,12 @@ export interface RawConfig {
   readonly secretKeys?: readonly string[];
 }
 
-/** Keys that hold credentials: secret whether or not the stack file encrypts them. */
-export const CREDENTIAL_KEYS: readonly ConfigKey[] = ["kubeconfig"];
+/**
+ * Keys that hold credentials: secret whether or not the stack file encrypts them (the program hands
+ * them to resources as Pulumi secrets: kubeconfig through pulumi.secret, the alert URLs through
+ * Config.getSecret in stacks/config.ts). Only these may be encrypted.
+ */
+export const CREDENTIAL_KEYS: readonly ConfigKey[] = ["kubeconfig", "alertWebhookUrl", "alertSlackWebhookUrl"];
 
 export function validateSettings(raw: RawConfig): SettingsResult {
   const project = raw.project ?? PROJECT;
@@ -111,7 +115,7 @@ function check(raw: RawConfig, project: string, secretKeys: ReadonlySet<string>)
     if (secretKeys.has(qualified(key)) && !CREDENTIAL_KEYS.includes(key)) {
       // Settings are plain values that end up in names, tags and the plan; a secret would be stored
       // and shown in plain text. Refuse rather than leak it.
-      report(key, text, `is encrypted (secure:), but this program uses it in resource names, tags or the plan, where Pulumi would store and show it in plain text: set it without --secret (only ${CREDENTIAL_KEYS.map(qualified).join(", ")} is kept secret)`);
+      report(key, text, `is encrypted (secure:), but this program uses it in resource names, tags or the plan, where Pulumi would store and show it in plain text: set it without --secret (only ${CREDENTIAL_KEYS.map(qualified).join(", ")} are kept secret)`);
       values[key] = spec.default;
       continue;
     }
