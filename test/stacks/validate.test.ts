@@ -91,7 +91,13 @@ describe("valid settings", () => {
 
   it("resolves an existing cluster", () => {
     const s = ok({ ...existing, kubeconfig: "/home/me/.kube/kind", existingServiceType: "LoadBalancer" });
-    assert.deepEqual(s.platform, { cloud: "existing", kubeconfig: "/home/me/.kube/kind", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard", scrapeControlPlane: false });
+    assert.ok(s.platform.cloud === "existing");
+    const { kubeconfig, ...rest } = s.platform;
+    assert.deepEqual(rest, { cloud: "existing", context: "kind-voting", serviceType: "LoadBalancer", storageClass: "standard", scrapeControlPlane: false });
+    // The kubeconfig is a secret: revealed only on purpose, "[secret]" anywhere it is printed.
+    assert.equal(kubeconfig?.reveal(), "/home/me/.kube/kind");
+    assert.equal(JSON.stringify(kubeconfig), '"[secret]"');
+    assert.equal(`${kubeconfig}`, "[secret]");
   });
 
   it("accepts office and VPN ranges for the API in prod", () => {
