@@ -1,9 +1,10 @@
 // stack config -> validated settings -> platform (cluster) -> workloads -> outputs
 import { createPlatform } from "./components";
+import { AdmissionPolicies } from "./components/admission";
 import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VotingApp } from "./components/voting-app";
-import { METRICS_LABEL } from "./components/voting-app/manifests";
+import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import { CHART_IMAGES, EXPORTER_IMAGES } from "./stacks/presets";
 import { alertUrls, loadSettings } from "./stacks/config";
 
@@ -25,6 +26,19 @@ const app = new VotingApp(
     retainData: settings.app.retainData,
     protectData: settings.app.protectData,
     waitFor: platform.workloadsWaitFor,
+  },
+  k8sOpts,
+);
+
+// The pack's Kubernetes rules inside the cluster too: they gate Helm, kubectl and operators.
+new AdmissionPolicies(
+  "admission",
+  {
+    environment: settings.environment,
+    appNamespace: app.namespace,
+    requireDigest: settings.environment === "prod",
+    exposure: { allowed: [SERVICE_NAMES.vote, SERVICE_NAMES.result].map((s) => `${app.namespace}/${s}`), ingressNamespaces: [app.namespace] },
+    waitFor: [],
   },
   k8sOpts,
 );

@@ -181,21 +181,23 @@ export function externalExposure(type: string, props: Obj): string | undefined {
 
 export const loadBalancersAllowed: ResourceValidationPolicy = {
   name: "k8s-loadbalancer-allowed",
-  description: "Internet-facing exposure (LoadBalancer Services, Ingresses, Gateways) only where allowed: each costs money and faces the internet.",
+  description: "Internet-facing exposure only where allowed (each costs money and faces the internet): LoadBalancer Services by name, Ingresses and Gateways by name or namespace.",
   configSchema: {
     properties: {
       allowed: { type: "array", items: { type: "string" }, default: [] },
-      allowedNamespaces: { type: "array", items: { type: "string" }, default: [] },
+      ingressNamespaces: { type: "array", items: { type: "string" }, default: [] },
     },
   },
   validateResource: (args, report) => {
     const kind = externalExposure(args.type, args.props);
     if (!kind) return;
-    const { allowed = [], allowedNamespaces = [] } = args.getConfig<{ allowed?: string[]; allowedNamespaces?: string[] }>();
+    const { allowed = [], ingressNamespaces = [] } = args.getConfig<{ allowed?: string[]; ingressNamespaces?: string[] }>();
     const name = objectName(args.props);
     const namespace = obj(args.props["metadata"])["namespace"];
-    if (allowed.includes(name) || (typeof namespace === "string" && allowedNamespaces.includes(namespace))) return;
-    report(`${name} is ${kind}; allowed: ${[...allowed, ...allowedNamespaces.map((n) => `${n}/*`)].join(", ") || "none"}.`);
+    const byNamespace = args.type !== "kubernetes:core/v1:Service" && typeof namespace === "string" && ingressNamespaces.includes(namespace);
+    if (allowed.includes(name) || byNamespace) return;
+    const where = [...allowed, ...(args.type === "kubernetes:core/v1:Service" ? [] : ingressNamespaces.map((n) => `${n}/*`))];
+    report(`${name} is ${kind}; allowed: ${where.join(", ") || "none"}.`);
   },
 };
 

@@ -120,7 +120,7 @@ const cases: [string, Case][] = [
     {
       policy: k8sP.loadBalancersAllowed,
       type: "kubernetes:networking.k8s.io/v1:Ingress",
-      config: { allowed: ["voting/vote"], allowedNamespaces: ["web"] },
+      config: { allowed: ["voting/vote"], ingressNamespaces: ["web"] },
       good: () => ({ metadata: { name: "vote", namespace: "voting", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } }, spec: { ingressClassName: "alb" } }),
       breakIt: (i) => ((i["metadata"] as Obj)["name"] = "admin"),
     },
@@ -130,14 +130,18 @@ const cases: [string, Case][] = [
     {
       policy: k8sP.loadBalancersAllowed,
       type: "kubernetes:networking.k8s.io/v1:Ingress",
-      config: { allowed: [], allowedNamespaces: ["web"] },
+      config: { allowed: [], ingressNamespaces: ["web"] },
       good: () => ({ metadata: { name: "admin", namespace: "ops", annotations: { "alb.ingress.kubernetes.io/scheme": "internal" } }, spec: { ingressClassName: "alb" } }),
       breakIt: (i) => (((i["metadata"] as Obj)["annotations"] as Obj)["alb.ingress.kubernetes.io/scheme"] = "internet-facing"),
     },
   ],
   [
     "GKE Ingress (external by default) outside the allowed namespaces",
-    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:networking.k8s.io/v1:Ingress", config: { allowedNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: {} }), breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "ops") },
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:networking.k8s.io/v1:Ingress", config: { ingressNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: {} }), breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "ops") },
+  ],
+  [
+    "LoadBalancer Service in an Ingress namespace still needs its name allowed",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:core/v1:Service", config: { allowed: ["web/site"], ingressNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: { type: "LoadBalancer" } }), breakIt: (s) => ((s["metadata"] as Obj)["name"] = "other") },
   ],
   [
     "external Gateway not allowed",

@@ -1,0 +1,265 @@
+// The pack's Kubernetes rules as ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1,
+// GA in Kubernetes 1.30: no controller to install), as pure data. Unlike the pack, which sees only
+// what this program declares, these gate everything the API server admits: Helm releases'
+// contents, kubectl, operators' pods.
+//
+// CEL as Kubernetes evaluates it (https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/,
+// https://kubernetes.io/docs/reference/using-api/cel/): `object` is the admitted object,
+// `variables.<name>` the policy's variables (evaluated lazily), `matches` is an RE2 partial match,
+// `lowerAscii` comes from the Kubernetes strings library.
+//
+// Scope, and why:
+// - "baseline" (no privilege, host namespaces/ports/paths, added capabilities, UID 0, :latest or
+//   untagged images) applies to every namespace except the control plane's and the clouds' own
+//   (their DaemonSets need host access by design). The charts' pods pass it: kube-prometheus-stack
+//   with node-exporter off, Grafana with initChownData off; cluster-autoscaler runs in kube-system.
+// - "workloads" (privilege escalation off, requests and limits, probes, no secrets as literals,
+//   digests where required) applies to the app's namespace only, like the pack, which checks the
+//   app's workloads: the charts' images are pinned by tag (kube-prometheus-stack's operator renders
+//   Prometheus with no CPU limit on purpose), so in the monitoring namespace they would be denied.
+// - exposure (LoadBalancer Services, internet-facing Ingresses, Gateways) and namespaces' Pod
+//   Security labels apply everywhere but the excluded namespaces.
+
+import type { Environment } from "../../stacks/presets";
+
+/** Namespaces of the control plane and of the clouds' managed add-ons (EKS, GKE): never gated. */
+export const SYSTEM_NAMESPACES = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  // GKE: managed components and Managed Service for Prometheus.
+  "gke-managed-system",
+  "gke-managed-cim",
+  "gke-managed-filestorecsi",
+  "gke-managed-volumepopulator",
+  "gmp-system",
+  "gmp-public",
+  // EKS add-ons that install into their own namespaces (CloudWatch observability, GuardDuty runtime monitoring).
+  "amazon-cloudwatch",
+  "amazon-guardduty",
+] as const;
+
+/** Prefixes of namespaces the clouds create for their add-ons (GKE CSI drivers, EKS observability...). */
+export const SYSTEM_NAMESPACE_PREFIXES = ["gke-", "gmp-", "amazon-"] as const;
+
+/** Leaves out objects in namespaces whose names start with a cloud's add-on prefix. */
+const NOT_IN_CLOUD_NAMESPACE = {
+  name: "not-in-a-cloud-add-on-namespace",
+  expression: `!has(object.metadata.namespace) || !(${SYSTEM_NAMESPACE_PREFIXES.map((p) => `object.metadata.namespace.startsWith('${p}')`).join(" || ")})`,
+};
+
+/** Capabilities a container may add: the one Pod Security "restricted" allows. */
+const ADDABLE = ["NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE"];
+
+export interface Validation {
+  readonly expression: string;
+  readonly message: string;
+  readonly reason?: "Forbidden" | "Invalid";
+}
+
+export interface Rule {
+  /** Policy name suffix; the policy is `voting-platform-<name>`. */
+  readonly name: string;
+  readonly resourceRules: readonly { apiGroups: string[]; apiVersions: string[]; resources: string[] }[];
+  readonly variables: readonly { name: string; expression: string }[];
+  readonly matchConditions?: readonly { name: string; expression: string }[];
+  readonly validations: readonly Validation[];
+  /** Only the app's namespace, or every namespace but the system ones. */
+  readonly scope: "app" | "cluster";
+}
+
+const list = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(", ")}]`;
+
+const POD_SHAPES = [
+  { suffix: "pods", resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }], spec: "object.spec" },
+  {
+    suffix: "workloads",
+    resourceRules: [
+      { apiGroups: ["apps"], apiVersions: ["v1"], resources: ["deployments", "statefulsets", "daemonsets", "replicasets"] },
+      { apiGroups: ["batch"], apiVersions: ["v1"], resources: ["jobs"] },
+    ],
+    spec: "object.spec.template.spec",
+  },
+] as const;
+
+const podVariables = (spec: string) => [
+  { name: "spec", expression: spec },
+  { name: "containers", expression: "variables.spec.containers + (has(variables.spec.initContainers) ? variables.spec.initContainers : [])" },
+];
+
+/** A container field that is set and equal to a value: `set(c, 'privileged', 'true')`. */
+const sc = (field: string, value: string) => `has(c.securityContext) && has(c.securityContext.${field}) && c.securityContext.${field} == ${value}`;
+
+const PINNED = String.raw`c.image.matches('@sha256:[a-f0-9]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest'))`;
+const DIGEST = String.raw`c.image.matches('@sha256:[a-f0-9]{64}$')`;
+// The pack's k8s-no-secret-literals (policy/kubernetes.ts): names like secrets, or a password in a URL or key=value; string.
+const SECRET_NAME = "pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential";
+const SECRET_IN_VALUE = String.raw`://[^/\\s:@]+:[^@\\s]+@|(^|;)\\s*(password|pwd)\\s*=\\s*[^;\\s]`;
+
+function baselineValidations(): Validation[] {
+  return [
+    { expression: `variables.containers.all(c, !(${sc("privileged", "true")}))`, message: "Privileged containers are not allowed (k8s-no-privilege)." },
+    {
+      expression: ["hostNetwork", "hostPID", "hostIPC"].map((h) => `!(has(variables.spec.${h}) && variables.spec.${h})`).join(" && "),
+      message: "hostNetwork, hostPID and hostIPC are not allowed (k8s-no-privilege).",
+    },
+    { expression: "variables.containers.all(c, !has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0))", message: "hostPort is not allowed (k8s-no-privilege)." },
+    { expression: "!has(variables.spec.volumes) || variables.spec.volumes.all(v, !has(v.hostPath))", message: "hostPath volumes are not allowed (k8s-no-privilege)." },
+    {
+      expression: `variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add) || c.securityContext.capabilities.add.all(cap, cap in ${list(ADDABLE)}))`,
+      message: "Containers may add no capability but NET_BIND_SERVICE (k8s-no-privilege).",
+    },
+    {
+      expression: `!(has(variables.spec.securityContext) && has(variables.spec.securityContext.runAsUser) && variables.spec.securityContext.runAsUser == 0) && variables.containers.all(c, !(${sc("runAsUser", "0")}))`,
+      message: "Running as UID 0 is not allowed (k8s-no-privilege).",
+    },
+    { expression: `variables.containers.all(c, ${PINNED})`, message: "Images are pinned: a tag other than :latest, or a digest (k8s-images-pinned)." },
+  ];
+}
+
+function workloadValidations(requireDigest: boolean, probes: boolean): Validation[] {
+  const v: Validation[] = [
+    { expression: `variables.containers.all(c, ${sc("allowPrivilegeEscalation", "false")})`, message: "Every container sets allowPrivilegeEscalation: false (k8s-no-privilege)." },
+    {
+      expression: "variables.containers.all(c, has(c.resources) && has(c.resources.requests) && has(c.resources.limits) && 'cpu' in c.resources.requests && 'memory' in c.resources.requests && 'cpu' in c.resources.limits && 'memory' in c.resources.limits)",
+      message: "Every container sets CPU and memory requests and limits (k8s-resources-set).",
+    },
+    {
+      expression: `variables.containers.all(c, !has(c.env) || c.env.all(e, !has(e.value) || e.value == '' || (!e.name.lowerAscii().matches('${SECRET_NAME}') && !e.value.lowerAscii().matches('${SECRET_IN_VALUE}'))))`,
+      message: "Secrets come from a Secret (valueFrom.secretKeyRef), not a literal value or a connection string with a password (k8s-no-secret-literals).",
+    },
+  ];
+  if (requireDigest) v.push({ expression: `variables.containers.all(c, ${DIGEST})`, message: "Images are pinned by digest (@sha256:...) here (k8s-images-pinned, requireDigest)." });
+  if (probes) {
+    v.push({
+      expression: "!(object.kind in ['Deployment', 'StatefulSet']) || variables.spec.containers.all(c, !has(c.ports) || size(c.ports) == 0 || (has(c.readinessProbe) && has(c.livenessProbe)))",
+      message: "Containers that listen on a port have readiness and liveness probes (k8s-probes).",
+    });
+  }
+  return v;
+}
+
+export interface ExposureAllowList {
+  /** `namespace/name` of objects that may face the internet (the pack's `allowed`). */
+  readonly allowed: readonly string[];
+  /** Namespaces whose Ingresses and Gateways may face the internet (the pack's `ingressNamespaces`). */
+  readonly ingressNamespaces: readonly string[];
+}
+
+function exposureRules(x: ExposureAllowList): Rule[] {
+  const id = "(object.metadata.namespace + '/' + object.metadata.name)";
+  const allowed = `${id} in ${list(x.allowed)}`;
+  const inNamespaces = `object.metadata.namespace in ${list(x.ingressNamespaces)}`;
+  return [
+    {
+      name: "exposure-services",
+      scope: "cluster",
+      resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["services"] }],
+      variables: [],
+      validations: [{ expression: `object.spec.type != 'LoadBalancer' || ${allowed}`, message: `LoadBalancer Services only where allowed: ${x.allowed.join(", ") || "none"} (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
+    },
+    {
+      name: "exposure-ingresses",
+      scope: "cluster",
+      resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], resources: ["ingresses"] }],
+      variables: [
+        { name: "annotations", expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}" },
+        { name: "ingressClass", expression: "has(object.spec.ingressClassName) ? object.spec.ingressClassName : ('kubernetes.io/ingress.class' in variables.annotations ? variables.annotations['kubernetes.io/ingress.class'] : '')" },
+        // AWS Load Balancer Controller: internal unless scheme internet-facing; GKE: external unless gce-internal.
+        {
+          name: "external",
+          expression: "(variables.ingressClass == 'alb' || 'alb.ingress.kubernetes.io/scheme' in variables.annotations) ? ('alb.ingress.kubernetes.io/scheme' in variables.annotations && variables.annotations['alb.ingress.kubernetes.io/scheme'] == 'internet-facing') : variables.ingressClass != 'gce-internal'",
+        },
+      ],
+      validations: [{ expression: `!variables.external || ${allowed} || ${inNamespaces}`, message: `Internet-facing Ingresses only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
+    },
+    {
+      name: "exposure-gateways",
+      scope: "cluster",
+      resourceRules: [{ apiGroups: ["gateway.networking.k8s.io"], apiVersions: ["v1"], resources: ["gateways"] }],
+      variables: [],
+      validations: [{ expression: `object.spec.gatewayClassName.matches('internal|rilb') || ${allowed} || ${inNamespaces}`, message: `External Gateways only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
+    },
+  ];
+}
+
+const NAMESPACE_RULE: Rule = {
+  name: "namespace-pod-security",
+  scope: "cluster",
+  resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["namespaces"] }],
+  variables: [],
+  matchConditions: [
+    // "default" exists in every cluster without a Pod Security label; its pods are still gated.
+    { name: "not-a-system-namespace", expression: `!(object.metadata.name in ${list([...SYSTEM_NAMESPACES, "default"])}) && ${SYSTEM_NAMESPACE_PREFIXES.map((p) => `!object.metadata.name.startsWith('${p}')`).join(" && ")}` },
+    // Namespaces the cloud's controllers create for their add-ons (system:* service accounts, eks:* identities).
+    { name: "not-a-controller", expression: "!request.userInfo.username.startsWith('system:') && !request.userInfo.username.startsWith('eks:')" },
+  ],
+  validations: [
+    {
+      expression: "has(object.metadata.labels) && 'pod-security.kubernetes.io/enforce' in object.metadata.labels && object.metadata.labels['pod-security.kubernetes.io/enforce'] in ['baseline', 'restricted']",
+      message: "Namespaces enforce a Pod Security Standard: label pod-security.kubernetes.io/enforce baseline or restricted (k8s-namespace-pod-security).",
+    },
+  ],
+};
+
+export interface AdmissionRulesArgs {
+  readonly appNamespace: string;
+  readonly requireDigest: boolean;
+  readonly exposure: ExposureAllowList;
+}
+
+/** Every rule, in the order they are created. */
+export function admissionRules(a: AdmissionRulesArgs): Rule[] {
+  const podRules = POD_SHAPES.flatMap((shape): Rule[] => [
+    { name: `baseline-${shape.suffix}`, scope: "cluster", resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })), variables: podVariables(shape.spec), validations: baselineValidations() },
+    {
+      name: `workloads-${shape.suffix}`,
+      scope: "app",
+      resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })),
+      variables: podVariables(shape.spec),
+      validations: workloadValidations(a.requireDigest, shape.suffix === "workloads"),
+    },
+  ]);
+  return [...podRules, ...exposureRules(a.exposure), NAMESPACE_RULE];
+}
+
+/** Deny in staging and prod; in dev, warn the client and write to the audit log instead. */
+export function validationActions(environment: Environment): ("Deny" | "Warn" | "Audit")[] {
+  return environment === "dev" ? ["Warn", "Audit"] : ["Deny"];
+}
+
+const OPERATIONS = ["CREATE", "UPDATE"];
+
+/** The ValidatingAdmissionPolicy object of a rule. */
+export function policyObject(rule: Rule) {
+  const conditions = rule.matchConditions ?? (rule.scope === "cluster" ? [NOT_IN_CLOUD_NAMESPACE] : []);
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1" as const,
+    kind: "ValidatingAdmissionPolicy" as const,
+    metadata: { name: `voting-platform-${rule.name}` },
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: { resourceRules: rule.resourceRules.map((r) => ({ ...r, operations: OPERATIONS })) },
+      ...(conditions.length ? { matchConditions: conditions.map((c) => ({ ...c })) } : {}),
+      ...(rule.variables.length ? { variables: rule.variables.map((v) => ({ ...v })) } : {}),
+      validations: rule.validations.map((v) => ({ ...v })),
+    },
+  };
+}
+
+/** Its binding: where it applies, and what a failure does. */
+export function bindingObject(rule: Rule, appNamespace: string, actions: readonly string[]) {
+  const key = "kubernetes.io/metadata.name";
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1" as const,
+    kind: "ValidatingAdmissionPolicyBinding" as const,
+    metadata: { name: `voting-platform-${rule.name}` },
+    spec: {
+      policyName: `voting-platform-${rule.name}`,
+      validationActions: [...actions],
+      matchResources: {
+        namespaceSelector: rule.scope === "app" ? { matchLabels: { [key]: appNamespace } } : { matchExpressions: [{ key, operator: "NotIn", values: [...SYSTEM_NAMESPACES] }] },
+      },
+    },
+  };
+}

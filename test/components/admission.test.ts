@@ -1,0 +1,176 @@
+// In-cluster admission policies: every CEL expression evaluated (a maintained CEL implementation)
+// against the plan's own objects, which must be admitted, and against bad objects made from them
+// with one change each, which must be denied by the rule the pack would also apply.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { SYSTEM_NAMESPACES, admissionRules, bindingObject, policyObject, validationActions } from "../../components/admission/rules";
+import type { PlanDocument } from "../../plan/record";
+import { shippedStacks } from "../../plan/stackfile";
+import { obj, type Obj } from "../../lib/json";
+import { admit } from "../helpers/admission";
+import { all } from "../helpers/records";
+import { planJson, ROOT } from "../helpers/plan";
+
+const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
+const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job", "kubernetes:core/v1:Pod"];
+
+/** The policies and bindings a stack deploys, paired by policy name. */
+function deployed(doc: PlanDocument): { policy: Obj; binding: Obj }[] {
+  const bindings = all(doc, BINDING).map((b) => b.inputs as Obj);
+  return all(doc, VAP).map((p) => {
+    const policy = p.inputs as Obj;
+    const name = obj(policy["metadata"])["name"];
+    const binding = bindings.find((b) => obj(b["spec"])["policyName"] === name);
+    assert.ok(binding, `a binding for ${String(name)}`);
+    return { policy, binding };
+  });
+}
+
+/** The objects the API server would admit for a plan: its resources, plus the Pods its workloads create. */
+function admittedObjects(doc: PlanDocument): Obj[] {
+  const objects = doc.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh") && r.custom).map((r) => r.inputs as Obj);
+  const pods = doc.resources
+    .filter((r) => WORKLOADS.includes(r.type) && r.type !== "kubernetes:core/v1:Pod")
+    .map((r) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: obj(r.inputs["metadata"])["namespace"] }, spec: obj(obj(obj(r.inputs["spec"])["template"])["spec"]) }));
+  return [...objects, ...pods];
+}
+
+function verdicts(doc: PlanDocument, object: Obj, username?: string) {
+  return deployed(doc).map(({ policy, binding }) => ({ name: String(obj(policy["metadata"])["name"]), ...admit(policy, binding, object, username) }));
+}
+
+const denials = (doc: PlanDocument, object: Obj, username?: string) => verdicts(doc, object, username).flatMap((v) => v.failures.map((f) => `${v.name}: ${f}`));
+
+describe("admission policies admit the program's own objects", () => {
+  for (const stack of shippedStacks(ROOT)) {
+    it(`${stack}: every object and every Pod its workloads create passes every policy that matches it`, () => {
+      const doc = planJson(stack);
+      assert.equal(all(doc, VAP).length, admissionRules({ appNamespace: "voting", requireDigest: false, exposure: { allowed: [], ingressNamespaces: [] } }).length);
+      let matched = 0;
+      for (const o of admittedObjects(doc)) {
+        const v = verdicts(doc, o);
+        matched += v.filter((x) => x.matched).length;
+        assert.deepEqual(v.flatMap((x) => x.failures.map((f) => `${x.name}: ${f}`)), [], `${String(o["kind"])} ${JSON.stringify(o["metadata"])}`);
+      }
+      // The app's workloads and pods, Services and Namespaces are all matched by something.
+      assert.ok(matched >= 20, `only ${matched} matches`);
+    });
+  }
+
+  it("deny in staging and prod, warn and audit in dev; system namespaces are never gated", () => {
+    assert.deepEqual(validationActions("prod"), ["Deny"]);
+    assert.deepEqual(validationActions("staging"), ["Deny"]);
+    assert.deepEqual(validationActions("dev"), ["Warn", "Audit"]);
+    const actions = (stack: string) => [...new Set(all(planJson(stack), BINDING).map((b) => JSON.stringify(obj(b.inputs["spec"])["validationActions"])))];
+    assert.deepEqual(actions("prod"), ['["Deny"]']);
+    assert.deepEqual(actions("gcp-dev"), ['["Warn","Audit"]']);
+    for (const b of all(planJson("prod"), BINDING)) {
+      const selector = obj(obj(obj(b.inputs["spec"])["matchResources"])["namespaceSelector"]);
+      const app = obj(selector["matchLabels"])["kubernetes.io/metadata.name"] === "voting";
+      assert.ok(app || JSON.stringify(selector).includes('"kube-system"'), `${b.name} excludes kube-system or targets only the app`);
+    }
+  });
+});
+
+// One change each from the prod plan's own objects: who must deny it.
+describe("admission policies deny what the pack forbids", () => {
+  const doc = planJson("prod");
+  const vote = () => structuredClone(doc.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && obj(r.inputs["metadata"])["name"] === "vote")!.inputs) as Obj;
+  const podSpec = (d: Obj) => obj(obj(obj(d["spec"])["template"])["spec"]);
+  const c0 = (d: Obj) => (podSpec(d)["containers"] as Obj[])[0]!;
+  const sc = (d: Obj) => obj(c0(d)["securityContext"]);
+  const asPod = (d: Obj): Obj => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: obj(d["metadata"])["namespace"] }, spec: podSpec(d) });
+  const inNamespace = (d: Obj, ns: string): Obj => ({ ...d, metadata: { ...obj(d["metadata"]), namespace: ns } });
+
+  const workloadCases: [string, (d: Obj) => void, RegExp][] = [
+    ["privileged", (d) => (sc(d)["privileged"] = true), /baseline.*Privileged containers/],
+    ["hostNetwork", (d) => (podSpec(d)["hostNetwork"] = true), /baseline.*hostNetwork/],
+    ["hostPID", (d) => (podSpec(d)["hostPID"] = true), /baseline.*hostPID/],
+    ["hostPort", (d) => (c0(d)["ports"] = [{ containerPort: 80, hostPort: 80 }]), /baseline.*hostPort/],
+    ["hostPath", (d) => (podSpec(d)["volumes"] = [{ name: "h", hostPath: { path: "/" } }]), /baseline.*hostPath/],
+    ["SYS_ADMIN added", (d) => (sc(d)["capabilities"] = { drop: ["ALL"], add: ["SYS_ADMIN"] }), /baseline.*NET_BIND_SERVICE/],
+    ["container UID 0", (d) => (sc(d)["runAsUser"] = 0), /baseline.*UID 0/],
+    ["pod UID 0", (d) => (obj(podSpec(d)["securityContext"])["runAsUser"] = 0), /baseline.*UID 0/],
+    [":latest", (d) => (c0(d)["image"] = "docker.io/dockersamples/examplevotingapp_vote:latest"), /baseline.*Images are pinned/],
+    ["untagged", (d) => (c0(d)["image"] = "docker.io/dockersamples/examplevotingapp_vote"), /baseline.*Images are pinned/],
+    ["tag without digest in prod", (d) => (c0(d)["image"] = "docker.io/dockersamples/examplevotingapp_vote:before"), /workloads.*by digest/],
+    ["escalation allowed", (d) => delete sc(d)["allowPrivilegeEscalation"], /workloads.*allowPrivilegeEscalation/],
+    ["no memory limit", (d) => delete obj(obj(c0(d)["resources"])["limits"])["memory"], /workloads.*requests and limits/],
+    ["password literal", (d) => (c0(d)["env"] = [{ name: "POSTGRES_PASSWORD", value: "postgres" }]), /workloads.*not a literal/],
+    ["password in a URL", (d) => (c0(d)["env"] = [{ name: "DATABASE_URL", value: "postgres://postgres:postgres@db/postgres" }]), /workloads.*connection string/],
+    ["password in key=value;", (d) => (c0(d)["env"] = [{ name: "DB", value: "Server=db;Username=postgres;Password=postgres;" }]), /workloads.*connection string/],
+  ];
+  for (const [title, change, expected] of workloadCases) {
+    it(`${title}: denied as a Deployment and as a Pod`, () => {
+      const good = vote();
+      assert.deepEqual(denials(doc, good), [], "the unchanged object passes");
+      const bad = vote();
+      change(bad);
+      assert.match(denials(doc, bad).join("\n"), expected);
+      assert.match(denials(doc, asPod(bad)).join("\n"), expected);
+    });
+  }
+
+  it("no readiness probe: denied as a Deployment (probes are not required of bare Pods)", () => {
+    const bad = vote();
+    delete c0(bad)["readinessProbe"];
+    assert.match(denials(doc, bad).join("\n"), /workloads-workloads.*probes/);
+    assert.deepEqual(denials(doc, asPod(bad)), []);
+  });
+
+  it("outside the app's namespace only the baseline applies; in kube-system nothing does", () => {
+    const tagged = vote();
+    c0(tagged)["image"] = "quay.io/prometheus/prometheus:v3.5.0";
+    delete obj(c0(tagged)["resources"])["limits"];
+    assert.deepEqual(denials(doc, inNamespace(tagged, "monitoring")), [], "a chart-like pod: tag only, no CPU limit");
+    const privileged = vote();
+    sc(privileged)["privileged"] = true;
+    podSpec(privileged)["volumes"] = [{ name: "h", hostPath: { path: "/" } }];
+    assert.match(denials(doc, inNamespace(privileged, "monitoring")).join("\n"), /Privileged/);
+    for (const ns of [...SYSTEM_NAMESPACES, "gke-managed-parallelstorecsi", "amazon-network-flow-monitor"]) assert.deepEqual(denials(doc, inNamespace(privileged, ns)), [], ns);
+  });
+
+  it("exposure: a LoadBalancer, an internet-facing Ingress or an external Gateway where not allowed", () => {
+    const svc = (name: string, ns = "voting"): Obj => ({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: ns }, spec: { type: "LoadBalancer" } });
+    assert.deepEqual(denials(doc, svc("vote")), []);
+    assert.match(denials(doc, svc("db")).join(), /exposure-services/);
+    assert.match(denials(doc, svc("vote", "monitoring")).join(), /exposure-services/);
+    const ingress = (ns: string, annotations: Obj, cls?: string): Obj => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: ns, annotations }, spec: cls ? { ingressClassName: cls } : {} });
+    assert.deepEqual(denials(doc, ingress("voting", { "alb.ingress.kubernetes.io/scheme": "internet-facing" }, "alb")), []);
+    assert.deepEqual(denials(doc, ingress("monitoring", { "alb.ingress.kubernetes.io/scheme": "internal" }, "alb")), []);
+    assert.match(denials(doc, ingress("monitoring", { "alb.ingress.kubernetes.io/scheme": "internet-facing" }, "alb")).join(), /exposure-ingresses/);
+    assert.match(denials(doc, ingress("monitoring", {})).join(), /exposure-ingresses/, "GKE: external unless gce-internal");
+    assert.deepEqual(denials(doc, ingress("monitoring", {}, "gce-internal")), []);
+    const gateway = (cls: string): Obj => ({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "gw", namespace: "monitoring" }, spec: { gatewayClassName: cls } });
+    assert.deepEqual(denials(doc, gateway("gke-l7-rilb")), []);
+    assert.match(denials(doc, gateway("gke-l7-global-external-managed")).join(), /exposure-gateways/);
+  });
+
+  it("namespaces without a Pod Security label, unless the cloud or the control plane makes them", () => {
+    const ns = (name: string, labels: Obj = {}): Obj => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
+    assert.deepEqual(denials(doc, ns("team", { "pod-security.kubernetes.io/enforce": "baseline" })), []);
+    assert.match(denials(doc, ns("team")).join(), /namespace-pod-security/);
+    assert.match(denials(doc, ns("team", { "pod-security.kubernetes.io/enforce": "privileged" })).join(), /namespace-pod-security/);
+    assert.deepEqual(denials(doc, ns("gke-managed-foo")), []);
+    assert.deepEqual(denials(doc, ns("team"), "system:serviceaccount:kube-system:addon-manager"), []);
+    assert.deepEqual(denials(doc, ns("default")), []);
+  });
+
+  it("every validation of every policy is exercised by a bad object above", () => {
+    const rules = admissionRules({ appNamespace: "voting", requireDigest: true, exposure: { allowed: [], ingressNamespaces: [] } });
+    const messages = rules.flatMap((r) => policyObject(r).spec.validations.map((v) => v.message));
+    const exercised = [
+      ...workloadCases.map(([, , re]) => re.source),
+      "probes",
+      "LoadBalancer Services",
+      "Internet-facing Ingresses",
+      "External Gateways",
+      "Pod Security Standard",
+    ];
+    const missing = [...new Set(messages)].filter((m) => !exercised.some((e) => new RegExp(e.replace(/^.*\.\*/, "")).test(m)));
+    assert.deepEqual(missing, []);
+    assert.equal(bindingObject(rules[0]!, "voting", ["Deny"]).spec.policyName, policyObject(rules[0]!).metadata.name);
+  });
+});

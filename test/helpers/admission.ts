@@ -1,0 +1,72 @@
+// Evaluates ValidatingAdmissionPolicies and their bindings the way the API server does, offline:
+// match the resource rules and the binding's namespace selector, then the match conditions, then
+// every validation, with a maintained CEL implementation (@marcbachmann/cel-js). An expression
+// that errors counts as a failure (failurePolicy: Fail).
+
+import { evaluate } from "@marcbachmann/cel-js";
+import { arr, obj, type Obj } from "../../lib/json";
+
+const PLURAL: Readonly<Record<string, string>> = {
+  Pod: "pods",
+  Deployment: "deployments",
+  StatefulSet: "statefulsets",
+  DaemonSet: "daemonsets",
+  ReplicaSet: "replicasets",
+  Job: "jobs",
+  Service: "services",
+  Ingress: "ingresses",
+  Gateway: "gateways",
+  Namespace: "namespaces",
+};
+
+export interface Verdict {
+  readonly matched: boolean;
+  /** Messages of the validations that failed (or errored). */
+  readonly failures: readonly string[];
+}
+
+function selects(selector: Obj, labels: Obj): boolean {
+  for (const [k, v] of Object.entries(obj(selector["matchLabels"]))) if (labels[k] !== v) return false;
+  for (const e of arr(selector["matchExpressions"]).map(obj)) {
+    const values = arr(e["values"]);
+    const has = e["key"] as string in labels;
+    const value = labels[e["key"] as string];
+    if (e["operator"] === "In" && !(has && values.includes(value))) return false;
+    if (e["operator"] === "NotIn" && has && values.includes(value)) return false;
+    if (e["operator"] === "Exists" && !has) return false;
+    if (e["operator"] === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+const cel = (expression: string, context: Obj): unknown => evaluate(expression, context);
+
+/** What the API server decides for `object` (CREATE by `username`) under one policy and its binding. */
+export function admit(policy: Obj, binding: Obj, object: Obj, username = "kubernetes-admin"): Verdict {
+  const spec = obj(policy["spec"]);
+  const [group, version] = String(object["apiVersion"]).includes("/") ? String(object["apiVersion"]).split("/") : ["", String(object["apiVersion"])];
+  const resource = PLURAL[String(object["kind"])];
+  const ruleMatches = arr(obj(spec["matchConstraints"])["resourceRules"]).map(obj).some((r) => arr(r["apiGroups"]).includes(group) && arr(r["apiVersions"]).includes(version) && arr(r["resources"]).includes(resource) && arr(r["operations"]).includes("CREATE"));
+  if (!ruleMatches) return { matched: false, failures: [] };
+  // Namespaced objects are selected by their namespace's labels; a Namespace by its own.
+  const meta = obj(object["metadata"]);
+  const nsName = object["kind"] === "Namespace" ? meta["name"] : meta["namespace"];
+  const nsLabels = { ...(object["kind"] === "Namespace" ? obj(meta["labels"]) : {}), "kubernetes.io/metadata.name": nsName };
+  if (!selects(obj(obj(obj(binding["spec"])["matchResources"])["namespaceSelector"]), nsLabels)) return { matched: false, failures: [] };
+  const context: Obj = { object, oldObject: null, request: { operation: "CREATE", userInfo: { username } }, namespaceObject: { metadata: { name: nsName, labels: nsLabels } } };
+  for (const c of arr(spec["matchConditions"]).map(obj)) if (cel(String(c["expression"]), context) !== true) return { matched: false, failures: [] };
+  const variables: Obj = {};
+  context["variables"] = variables;
+  for (const v of arr(spec["variables"]).map(obj)) variables[String(v["name"])] = cel(String(v["expression"]), context);
+  const failures: string[] = [];
+  for (const v of arr(spec["validations"]).map(obj)) {
+    let ok: unknown;
+    try {
+      ok = cel(String(v["expression"]), context);
+    } catch (err) {
+      ok = `error: ${(err as Error).message}`;
+    }
+    if (ok !== true) failures.push(`${String(v["message"])}${typeof ok === "string" ? ` (${ok})` : ""}`);
+  }
+  return { matched: true, failures };
+}
