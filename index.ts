@@ -38,9 +38,7 @@ new AdmissionPolicies(
     appNamespace: app.namespace,
     requireDigest: settings.environment === "prod",
     exposure: { allowed: [SERVICE_NAMES.vote, SERVICE_NAMES.result].map((s) => `${app.namespace}/${s}`), ingressNamespaces: [app.namespace] },
-    // Admission policies need only the API server (the provider waits for it); the platform's
-    // readiness contract (workloadsWaitFor, issue #13) replaces this once it is on main.
-    waitFor: [],
+    waitFor: platform.workloadsWaitFor,
   },
   k8sOpts,
 );

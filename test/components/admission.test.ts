@@ -59,6 +59,14 @@ describe("admission policies admit the program's own objects", () => {
     });
   }
 
+  it("wait for the platform's readiness (nodes, cluster DNS), like every workload", () => {
+    for (const [stack, nodes] of [["prod", "eks:index:ManagedNodeGroup"], ["gcp-prod", "gcp:container/nodePool:NodePool"]] as const) {
+      const doc = planJson(stack);
+      const pool = all(doc, nodes)[0]!.urn;
+      for (const p of all(doc, VAP)) assert.ok(p.dependsOn.includes(pool), `${stack} ${p.name} waits for ${pool}`);
+    }
+  });
+
   it("deny in staging and prod, warn and audit in dev; system namespaces are never gated", () => {
     assert.deepEqual(validationActions("prod"), ["Deny"]);
     assert.deepEqual(validationActions("staging"), ["Deny"]);
