@@ -127,9 +127,13 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     const disk = Number(nc["diskSizeGb"] ?? 100);
     add({ item: `pd-balanced node boot disks (${disk} GB each)`, quantity: count * disk, unit: "GB", monthly: count * disk * PRICES.pdBalancedPerGbMonth, category: "storage" });
   }
-  if (of("gcp:compute/routerNat:RouterNat").length && nodes) {
+  const nats = of("gcp:compute/routerNat:RouterNat");
+  if (nats.length && nodes) {
     add({ item: "Cloud NAT (per VM using it)", quantity: nodes, unit: "VM", monthly: nodes * PRICES.cloudNatPerVmHourly * H, category: "network" });
   }
+  // AUTO_ONLY: Google allocates the external address(es); one covers this pool's size. MANUAL_ONLY lists them.
+  const natIps = nats.reduce((n, r) => n + (r.inputs["natIpAllocateOption"] === "MANUAL_ONLY" ? arr(r.inputs["natIps"]).length : 1), 0);
+  if (natIps) add({ item: "Cloud NAT external IPv4 address", quantity: natIps, unit: "address", monthly: natIps * PRICES.gcpExternalIpHourly * H, category: "network" });
   const gcpKeys = of("gcp:kms/cryptoKey:CryptoKey").length;
   if (gcpKeys) add({ item: "Cloud KMS key version", quantity: gcpKeys, unit: "key", monthly: gcpKeys * PRICES.gcpKmsKeyVersionMonthly, category: "security" });
 
@@ -140,9 +144,12 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     add({ item: `Persistent volumes (${isAws ? "gp3" : "pd-balanced"}: database, Prometheus, Grafana)`, quantity: volumeGb, unit: "GB", monthly: volumeGb * price, category: "storage" });
   }
   const lbs = of("kubernetes:core/v1:Service").filter((s) => obj(s.inputs["spec"])["type"] === "LoadBalancer").length;
-  if (lbs && (isAws || isGcp)) {
-    const hourly = isAws ? PRICES.nlbHourly : PRICES.gcpForwardingRuleHourly;
-    add({ item: `${isAws ? "Network Load Balancer" : "Forwarding rule"} per LoadBalancer Service (plus traffic)`, quantity: lbs, unit: "load balancer", monthly: lbs * hourly * H, category: "load-balancer" });
+  if (lbs && isAws) {
+    add({ item: "Network Load Balancer per LoadBalancer Service (plus traffic)", quantity: lbs, unit: "load balancer", monthly: lbs * PRICES.nlbHourly * H, category: "load-balancer" });
+  }
+  if (lbs && isGcp) {
+    add({ item: "Forwarding rules, one per LoadBalancer Service: the first five billed together (plus traffic)", quantity: lbs, unit: "forwarding rule", monthly: gcpForwardingRulesHourly(lbs) * H, category: "load-balancer" });
+    notes.push("GCP bills forwarding rules per project and region: rules that other workloads in the project already have count towards the first five.");
   }
   if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");
   notes.push("Usage-based charges are not included: data transfer, NAT data processing, CloudWatch/Cloud Logging ingestion.");
@@ -157,6 +164,11 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     basis: `list prices of ${CATALOG_DATE}, ${CATALOG_REGIONS.aws} / ${CATALOG_REGIONS.gcp}, ${H} h/month, nodes at the autoscaler's minimum`,
     notes,
   };
+}
+
+/** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */
+export function gcpForwardingRulesHourly(n: number): number {
+  return n <= 0 ? 0 : PRICES.gcpForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpForwardingRuleExtraHourly;
 }
 
 /** GB requested by PersistentVolumeClaims: StatefulSet claim templates and the Helm releases' volumes. */
