@@ -92,15 +92,22 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     ? Number(dig(arr(launchTemplates[0]!.inputs["blockDeviceMappings"])[0], "ebs", "volumeSize") ?? 20)
     : 20;
   const groups = of("eks:index:ManagedNodeGroup").length ? of("eks:index:ManagedNodeGroup") : of("aws:eks/nodeGroup:NodeGroup");
+  // One line per instance type and capacity type: per-AZ groups of the same shape add up.
+  const nodeLines = new Map<string, { type: string; spot: boolean; count: number }>();
   for (const g of groups) {
     const type = String(arr(g.inputs["instanceTypes"])[0] ?? "t3.medium");
-    const shape: MachineType | undefined = (AWS_INSTANCE_TYPES as Record<string, MachineType>)[type];
     const count = Number(obj(g.inputs["scalingConfig"])["minSize"] ?? obj(g.inputs["scalingConfig"])["desiredSize"] ?? 1);
     const spot = g.inputs["capacityType"] === "SPOT";
+    const key = `${type}/${spot}`;
+    nodeLines.set(key, { type, spot, count: (nodeLines.get(key)?.count ?? 0) + count });
+  }
+  for (const { type, spot, count } of nodeLines.values()) {
+    const shape: MachineType | undefined = (AWS_INSTANCE_TYPES as Record<string, MachineType>)[type];
     nodes += count;
     if (!shape) notes.push(`No price for instance type ${type}.`);
     const hourly = (shape?.hourlyUsd ?? 0) * (spot ? 1 - PRICES.awsSpotDiscount : 1);
-    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.awsSpotDiscount * 100}% off on-demand)` : "on-demand"}, at the minimum count`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
+    const where = groups.length > 1 ? ` in ${groups.length} node groups` : "";
+    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.awsSpotDiscount * 100}% off on-demand)` : "on-demand"}, at the minimum count${where}`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
     add({ item: `gp3 node root volumes (${rootGb} GB each)`, quantity: count * rootGb, unit: "GB", monthly: count * rootGb * PRICES.gp3PerGbMonth, category: "storage" });
   }
   const kmsKeys = of("aws:kms/key:Key").length;
@@ -181,6 +188,9 @@ export function gcpForwardingRulesHourly(n: number): number {
 
 /** AZs of the stack's VPC: where an internet-facing load balancer takes a public address each. */
 function awsZones(resources: readonly CostResource[]): number {
+  // Public subnets tagged for internet-facing load balancers, where the VPC's subnets are explicit.
+  const elb = resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && obj(r.inputs["tags"])["kubernetes.io/role/elb"] === "1").length;
+  if (elb) return elb;
   const vpc = resources.find((r) => r.type === "awsx:ec2:Vpc");
   if (!vpc) return 2;
   return arr(vpc.inputs["availabilityZoneNames"]).length || Number(vpc.inputs["numberOfAvailabilityZones"] ?? 3);
