@@ -47,12 +47,17 @@ function exportTree(root: string, commit: string): string {
     rmSync(dir, { recursive: true, force: true });
     throw new BaseRefError(`--base: could not export ${commit.slice(0, 12)} (git archive | tar): ${r.stderr.trim()}`);
   }
-  // The base runs with this checkout's installed dependencies (node_modules is not in git).
-  for (const modules of ["node_modules", path.join("policy", "node_modules")]) {
-    const target = path.join(dir, modules);
-    if (existsSync(path.join(root, modules)) && existsSync(path.dirname(target)) && !existsSync(target)) {
-      symlinkSync(path.join(root, modules), path.join(dir, modules), "dir");
+  try {
+    // The base runs with this checkout's installed dependencies (node_modules is not in git).
+    for (const modules of ["node_modules", path.join("policy", "node_modules")]) {
+      const target = path.join(dir, modules);
+      if (existsSync(path.join(root, modules)) && existsSync(path.dirname(target)) && !existsSync(target)) {
+        symlinkSync(path.join(root, modules), target, "dir");
+      }
     }
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
   return dir;
 }

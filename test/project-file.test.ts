@@ -13,6 +13,18 @@ import { readStackConfig } from "../plan/stackfile";
 const ROOT = path.resolve(__dirname, "..");
 const read = (f: string) => readFileSync(path.join(ROOT, f), "utf8");
 
+describe("Node.js version", () => {
+  it("package.json engines and the README's requirement are what @pulumi/pulumi itself declares", () => {
+    const pulumiEngines = (JSON.parse(read("node_modules/@pulumi/pulumi/package.json")) as { engines: { node: string } }).engines.node;
+    const ours = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
+    assert.equal(ours, pulumiEngines);
+    const major = /^>=(\d+)$/.exec(pulumiEngines)?.[1];
+    assert.ok(major, pulumiEngines);
+    assert.match(read("README.md"), new RegExp(`Requirements: \\*\\*Node\\.js ${major} or newer\\*\\*`));
+    assert.ok(read("README.md").includes(`\`engines\` says \`${pulumiEngines}\``));
+  });
+});
+
 describe("Pulumi.yaml", () => {
   const project = parse(read("Pulumi.yaml")) as Record<string, unknown>;
 

@@ -12,15 +12,18 @@ import type { PlanDiff } from "../../plan/diff";
 import { ROOT } from "../helpers/plan";
 
 let repo = "";
+// The plan's own temporary directory: other checkouts may run this test at the same time in /tmp.
+let tmp = "";
 const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" });
 const plan = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", path.join(repo, "plan", "cli.ts"), ...args], { cwd: repo, encoding: "utf8", timeout: 180_000 });
+  spawnSync(process.execPath, ["--import", "tsx", path.join(repo, "plan", "cli.ts"), ...args], { cwd: repo, encoding: "utf8", timeout: 180_000, env: { ...process.env, TMPDIR: tmp } });
 /** Everything --base must leave alone. */
 const userState = () => ({ status: git("status", "--porcelain"), stashes: git("stash", "list"), worktrees: git("worktree", "list", "--porcelain"), head: git("rev-parse", "HEAD") });
-const tempExports = () => readdirSync(tmpdir()).filter((f) => f.startsWith("voting-platform-base-"));
+const tempExports = () => readdirSync(tmp).filter((f) => f.startsWith("voting-platform-base-"));
 
 before(() => {
   repo = mkdtempSync(path.join(tmpdir(), "vp-base-test-"));
+  tmp = mkdtempSync(path.join(tmpdir(), "vp-base-tmp-"));
   // This checkout's files as they are (tracked and new), not its history.
   const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
   for (const f of files) {
@@ -54,7 +57,10 @@ before(() => {
   git("stash", "push", "-q", "-m", "unrelated work");
 });
 
-after(() => rmSync(repo, { recursive: true, force: true }));
+after(() => {
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe("plan --base <git-ref>", () => {
   it("a clean tree against HEAD: an empty diff, exit 0, nothing touched", () => {
@@ -64,7 +70,8 @@ describe("plan --base <git-ref>", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Against HEAD \([0-9a-f]{12}\)\nPlan diff: 0 to add, 0 to remove, 0 to change/);
     assert.deepEqual(userState(), before);
-    assert.deepEqual(tempExports(), exports, "the temporary export is removed");
+    assert.deepEqual(exports, []);
+    assert.deepEqual(tempExports(), [], "the temporary export is removed");
   });
 
   it("a dirty tree against a base that fails its policies: the diff, a note, the head's exit code, nothing touched", () => {
