@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AWS_INSTANCE_TYPES } from "../../stacks/catalog";
-import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS } from "../../stacks/presets";
+import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS, imageFor } from "../../stacks/presets";
 import type { Settings } from "../../stacks/settings";
 import { validateSettings, type SettingsResult } from "../../stacks/validate";
 
@@ -41,7 +41,12 @@ describe("valid settings", () => {
     assert.equal(s.platform.deletionProtection, false);
     assert.deepEqual(s.nodes, { instanceTypes: ["t3.medium", "t3a.medium"], minCount: 2, maxCount: 4, diskSizeGb: 20, capacityType: "spot" });
     assert.equal(s.kubernetesVersion, "1.35");
-    assert.deepEqual(s.app.images, DEFAULT_IMAGES);
+    assert.deepEqual(s.app.images, {
+      ...DEFAULT_IMAGES,
+      // Docker Official Images from ECR Public on AWS (no anonymous Docker Hub limit), same digests.
+      redis: DEFAULT_IMAGES.redis.replace("docker.io/library/", "public.ecr.aws/docker/library/"),
+      postgres: DEFAULT_IMAGES.postgres.replace("docker.io/library/", "public.ecr.aws/docker/library/"),
+    });
     assert.deepEqual(s.tags, { project: "voting-platform", stack: "t", environment: "dev" });
   });
 
@@ -213,6 +218,29 @@ describe("allowDestroy", () => {
   });
 });
 
+describe("image registries", () => {
+  it("pulls Docker Official Images from ECR Public on AWS, leaves docker.io to GKE's mirror and existing clusters, keeps other registries", () => {
+    const pg = DEFAULT_IMAGES.postgres;
+    const digest = pg.slice(pg.indexOf("@"));
+    assert.equal(imageFor(pg, "aws", ""), `public.ecr.aws/docker/library/postgres:15-alpine${digest}`);
+    assert.equal(imageFor(pg, "gcp", ""), pg);
+    assert.equal(imageFor(pg, "existing", ""), pg);
+    assert.equal(imageFor(DEFAULT_IMAGES.vote, "aws", ""), DEFAULT_IMAGES.vote, "not an official image: stays on docker.io");
+    assert.equal(imageFor("quay.io/prometheuscommunity/postgres-exporter:v0.16.0", "aws", "m.example.com/hub"), "quay.io/prometheuscommunity/postgres-exporter:v0.16.0");
+  });
+
+  it("a private mirror takes every default docker.io image, digests unchanged", () => {
+    const s = ok({ ...aws, imageRegistryMirror: "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub" });
+    for (const [name, ref] of Object.entries(s.app.images)) {
+      assert.ok(ref.startsWith("123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"), name);
+      assert.equal(ref.slice(ref.indexOf("@")), DEFAULT_IMAGES[name as keyof typeof DEFAULT_IMAGES].slice(DEFAULT_IMAGES[name as keyof typeof DEFAULT_IMAGES].indexOf("@")), name);
+    }
+    assert.equal(s.app.exporterImages.redis.split("/")[0], "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+    assert.match(s.monitoring.busyboxImage, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/library\/busybox:/);
+    assert.deepEqual(problems({ ...aws, imageRegistryMirror: "https://registry.example.com/" }).map((p) => p.key), ["voting-platform:imageRegistryMirror"]);
+  });
+});
+
 describe("placeholder values: a warning naming the key, and pulumi up refuses (blocksUp)", () => {
   const cases: [string, Values, string, RegExp][] = [
     ["TEST-NET-1 allow-list", { ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "192.0.2.0/24"] }, "awsPublicAccessCidrs", /192\.0\.2\.0\/24 is in 192\.0\.2\.0\/24, a range reserved for documentation \(RFC 5737 TEST-NET-1\)/],
@@ -236,8 +264,20 @@ describe("placeholder values: a warning naming the key, and pulumi up refuses (b
     });
   }
 
+  it("no alert receiver: a warning that does not block up; one receiver silences it", () => {
+    const none = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"] });
+    assert.ok(none.ok);
+    assert.deepEqual(none.warnings.map((w) => [w.key, w.blocksUp]), [["voting-platform:alertSlackWebhookUrl", undefined]]);
+    const slack = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], alertSlackWebhookUrl: "[secret]" });
+    assert.ok(slack.ok);
+    assert.deepEqual(slack.warnings, []);
+    const off = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], monitoringEnabled: false });
+    assert.ok(off.ok);
+    assert.deepEqual(off.warnings, [], "no monitoring, no alerts to route");
+  });
+
   it("real values give no warning", () => {
-    const r = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "203.0.114.0/24"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"] });
+    const r = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "203.0.114.0/24"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], alertWebhookUrl: "[secret]" });
     assert.ok(r.ok);
     assert.deepEqual(r.warnings, []);
   });
@@ -264,8 +304,9 @@ describe("warnings for keys this stack never reads", () => {
   const warningsOf = (raw: Record<string, string>) => {
     const r = validateSettings({ stack: "t", values: { "voting-platform:cloud": "gcp", "voting-platform:environment": "dev", "voting-platform:size": "small", "voting-platform:gcpProject": "my-project-123", "voting-platform:gcpRegion": "us-central1", ...raw } });
     assert.ok(r.ok, r.ok ? "" : JSON.stringify(r.problems));
-    // Leave out the GKE quota figures every gcp stack gets (tested below).
-    return r.warnings.filter((w) => w.key !== "voting-platform:nodeMaxCount");
+    // Leave out the GKE quota figures every gcp stack gets, and the "no alert receiver" warning
+    // (both tested on their own).
+    return r.warnings.filter((w) => w.key !== "voting-platform:nodeMaxCount" && w.key !== "voting-platform:alertSlackWebhookUrl");
   };
   for (const namespace of ["voting_platform", "votingplatform", "Voting-Platform", "voting-platfrom", "voting.platform"]) {
     it(`a namespace one edit away: ${namespace}:size`, () => {
