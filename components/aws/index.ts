@@ -82,7 +82,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     // One ALB for vote and result, through the AWS Load Balancer Controller.
     const lbController = createLoadBalancerController(
       name,
-      { clusterName: args.clusterName, region: a.region, vpcId: vpc.vpcId, replicas: args.nodes.minCount > 1 ? 2 : 1, tags: args.tags, waitFor: [...this.workloadsWaitFor, addons.podIdentityAgent] },
+      { clusterName: args.clusterName, region: a.region, vpcId: network.vpcId, replicas: args.nodes.minCount > 1 ? 2 : 1, tags: args.tags, waitFor: [...this.workloadsWaitFor, addons.podIdentityAgent] },
       cluster,
       this.provider,
       this,

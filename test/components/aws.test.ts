@@ -243,9 +243,6 @@ describe("EksPlatform with no public CIDRs", () => {
     assert.equal(c.publicAccessCidrs, undefined);
     assert.equal(c.endpointPrivateAccess, true);
     assert.deepEqual(Object.keys(c.accessEntries as object), ["admin-0"]);
-    const vpc = inputsOf<awsx.ec2.VpcArgs>(find(records, "awsx:ec2:Vpc"));
-    assert.equal(vpc.numberOfAvailabilityZones, 2);
-    assert.equal(vpc.availabilityZoneNames, undefined);
     assert.equal(platform?.exposure.type, "Ingress");
     assert.equal(platform?.publishAddress, undefined, "no domain: no DNS records to publish");
   });
