@@ -177,7 +177,7 @@ for (const [stack, e] of Object.entries(expected)) {
       assert.equal(values.autoDiscovery.clusterName, `voting-platform-${stack}`);
       assert.equal(values.awsRegion, "us-east-1");
       assert.match(values.image.tag, /^v1\.35\.\d+@sha256:[0-9a-f]{64}$/, "the autoscaler's minor must match the cluster's, pinned by digest");
-      const assoc = inputsOf<aws.eks.PodIdentityAssociationArgs>(find(d, "aws:eks/podIdentityAssociation:PodIdentityAssociation"));
+      const assoc = inputsOf<aws.eks.PodIdentityAssociationArgs>(find(d, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `${stack}-cluster-autoscaler`));
       assert.equal(assoc.serviceAccount, values.rbac.serviceAccount.name);
       assert.equal(assoc.namespace, "kube-system");
       const policy = inputsOf<aws.iam.RolePolicyArgs>(find(d, "aws:iam/rolePolicy:RolePolicy", `${stack}-cluster-autoscaler`));
