@@ -30,6 +30,8 @@ const app = new VotingApp(
   k8sOpts,
 );
 
+if (app.loadBalancerAddress) platform.publishAddress?.(app.loadBalancerAddress);
+
 // The pack's Kubernetes rules inside the cluster too: they gate Helm, kubectl and operators.
 new AdmissionPolicies(
   "admission",

@@ -18,9 +18,11 @@ export function createPlatform(settings: Settings): Platform {
         serviceType: p.serviceType,
         storageClassName: p.storageClass,
         scrapeControlPlane: p.scrapeControlPlane,
+        allowedCidrs: settings.exposure.allowedCidrs,
       });
     case "aws": {
       const { cloud: _cloud, ...aws } = p;
+      const domain = settings.exposure.domain;
       return new EksPlatform(settings.stack, {
         clusterName: `${settings.project}-${settings.stack}`,
         kubernetesVersion: settings.kubernetesVersion,
@@ -28,6 +30,7 @@ export function createPlatform(settings: Settings): Platform {
         nodes: settings.nodes,
         tags: settings.tags,
         retainVolumes: settings.app.retainData,
+        exposure: { allowedCidrs: settings.exposure.allowedCidrs, ...(domain && aws.hostedZoneId ? { domain: { name: domain, hostedZoneId: aws.hostedZoneId } } : {}) },
       });
     }
     case "gcp": {
@@ -40,6 +43,7 @@ export function createPlatform(settings: Settings): Platform {
         labels: settings.tags,
         retainVolumes: settings.app.retainData,
         workloadLogs: settings.environment === "prod",
+        allowedCidrs: settings.exposure.allowedCidrs,
       });
     }
   }

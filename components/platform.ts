@@ -4,14 +4,47 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** How a Service that must be reached from outside the cluster is exposed. */
+/** The two apps a browser opens. */
+export type ExposedApp = "vote" | "result";
+
+/** How one app is reached through an Ingress: its own listener port, or its host name. */
+export interface IngressRoute {
+  /** Annotations on this app's Ingress (listener ports, certificate). Values may come from other resources. */
+  readonly annotations: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Host rule (with a domain); none: every host on this Ingress's listeners. */
+  readonly host?: string;
+  /** How the stack outputs its URL: the host (or the load balancer's address) with this scheme and port. */
+  readonly url: { readonly scheme: "http" | "https"; readonly port: number };
+}
+
+/** How the Services that must be reached from outside the cluster are exposed. */
 export type ServiceExposure =
   | {
       readonly type: "LoadBalancer";
-      /** Annotations the cloud's load-balancer controller reads (e.g. NLB settings on EKS). */
+      /** Annotations the cloud's load-balancer controller reads. */
       readonly annotations: Readonly<Record<string, string>>;
+      /** Client CIDRs allowed (spec.loadBalancerSourceRanges); empty: anywhere. */
+      readonly sourceRanges: readonly string[];
     }
-  | { readonly type: "NodePort" };
+  | {
+      readonly type: "NodePort";
+      /** Fixed node ports, so that a kind cluster's extraPortMappings can target them. */
+      readonly nodePorts: Readonly<Record<ExposedApp, number>>;
+    }
+  | {
+      /** ClusterIP Services behind one Ingress per app, all sharing one load balancer (EKS: an ALB). */
+      readonly type: "Ingress";
+      readonly ingressClassName: string;
+      /** Annotations on each exposed Service (its target group: health check). */
+      readonly serviceAnnotations: Readonly<Record<string, string>>;
+      /** Added to Services whose clients must keep their pod (result's socket.io): stickiness. */
+      readonly stickyServiceAnnotations: Readonly<Record<string, string>>;
+      /** Labels on the app's namespace (e.g. the controller's pod readiness gate injection). */
+      readonly namespaceLabels: Readonly<Record<string, string>>;
+      readonly routes: Readonly<Record<ExposedApp, IngressRoute>>;
+      /** What the Ingresses must wait for: the controller whose webhook and IngressClass they need. */
+      readonly dependsOn: readonly pulumi.Resource[];
+    };
 
 /**
  * Cluster components whose metrics exist to be scraped. Scraping one that is absent or bound to
@@ -55,4 +88,9 @@ export interface Platform {
    * the cluster: a component's own `dependsOn` is not inherited by its children.
    */
   readonly workloadsWaitFor: readonly pulumi.Resource[];
+  /**
+   * Publishes the app's load-balancer address (a host name) under the stack's domain, where the
+   * platform manages DNS (EKS with a domain: Route 53 records). Absent: nothing to publish.
+   */
+  readonly publishAddress?: (address: pulumi.Output<string>) => void;
 }

@@ -74,7 +74,8 @@ export function workloadRequests(resources: readonly CostResource[]): { name: st
         out.push({ name: "kube-state-metrics", amount: { ...requestsOf(dig(values, "kube-state-metrics", "resources")), pods: 1 } });
         if (dig(values, "alertmanager", "enabled") !== false) out.push({ name: "alertmanager", amount: { ...requestsOf(dig(values, "alertmanager", "alertmanagerSpec", "resources")), pods: 1 } });
       } else {
-        out.push({ name: chart, amount: { ...requestsOf(values["resources"]), pods: 1 } });
+        // Charts with a replicaCount value (the load balancer controller runs two) count each replica.
+        out.push({ name: chart, amount: times({ ...requestsOf(values["resources"]), pods: 1 }, Number(values["replicaCount"] ?? 1)) });
       }
     }
   }

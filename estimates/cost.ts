@@ -140,9 +140,17 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     add({ item: `Persistent volumes (${isAws ? "gp3" : "pd-balanced"}: database, Prometheus, Grafana)`, quantity: volumeGb, unit: "GB", monthly: volumeGb * price, category: "storage" });
   }
   const lbs = of("kubernetes:core/v1:Service").filter((s) => obj(s.inputs["spec"])["type"] === "LoadBalancer").length;
+  const azs = awsZones(resources);
   if (lbs && (isAws || isGcp)) {
     const hourly = isAws ? PRICES.nlbHourly : PRICES.gcpForwardingRuleHourly;
     add({ item: `${isAws ? "Network Load Balancer" : "Forwarding rule"} per LoadBalancer Service (plus traffic)`, quantity: lbs, unit: "load balancer", monthly: lbs * hourly * H, category: "load-balancer" });
+    if (isAws) add({ item: `Public IPv4 addresses of the NLBs (one per AZ, ${azs} AZs)`, quantity: lbs * azs, unit: "address", monthly: lbs * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
+  }
+  const albs = isAws ? albGroups(resources) : { internet: 0, internal: 0 };
+  if (albs.internet + albs.internal) {
+    const n = albs.internet + albs.internal;
+    add({ item: "Application Load Balancer per IngressGroup (plus LCUs: $0.008 per LCU-hour of traffic)", quantity: n, unit: "load balancer", monthly: n * PRICES.albHourly * H, category: "load-balancer" });
+    if (albs.internet) add({ item: `Public IPv4 addresses of internet-facing ALBs (one per AZ, ${azs} AZs)`, quantity: albs.internet * azs, unit: "address", monthly: albs.internet * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
   }
   if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");
   notes.push("Usage-based charges are not included: data transfer, NAT data processing, CloudWatch/Cloud Logging ingestion.");
@@ -157,6 +165,32 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     basis: `list prices of ${CATALOG_DATE}, ${CATALOG_REGIONS.aws} / ${CATALOG_REGIONS.gcp}, ${H} h/month, nodes at the autoscaler's minimum`,
     notes,
   };
+}
+
+/** AZs of the stack's VPC: where an internet-facing load balancer takes a public address each. */
+function awsZones(resources: readonly CostResource[]): number {
+  const vpc = resources.find((r) => r.type === "awsx:ec2:Vpc");
+  if (!vpc) return 2;
+  return arr(vpc.inputs["availabilityZoneNames"]).length || Number(vpc.inputs["numberOfAvailabilityZones"] ?? 3);
+}
+
+const ALB = "alb.ingress.kubernetes.io";
+
+/**
+ * ALBs the AWS Load Balancer Controller creates: one per IngressGroup (annotation group.name),
+ * an Ingress without a group being a group of its own; internet-facing or internal by its scheme.
+ */
+export function albGroups(resources: readonly CostResource[]): { internet: number; internal: number } {
+  const groups = new Map<string, boolean>();
+  for (const r of resources) {
+    if (r.type !== "kubernetes:networking.k8s.io/v1:Ingress") continue;
+    const annotations = obj(obj(r.inputs["metadata"])["annotations"]);
+    const group = typeof annotations[`${ALB}/group.name`] === "string" ? `group/${String(annotations[`${ALB}/group.name`])}` : `ingress/${r.name}`;
+    const internet = annotations[`${ALB}/scheme`] === "internet-facing";
+    groups.set(group, (groups.get(group) ?? false) || internet);
+  }
+  const values = [...groups.values()];
+  return { internet: values.filter(Boolean).length, internal: values.filter((v) => !v).length };
 }
 
 /** GB requested by PersistentVolumeClaims: StatefulSet claim templates and the Helm releases' volumes. */

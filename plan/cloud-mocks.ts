@@ -52,5 +52,19 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   }),
   "random:index/randomId:RandomId": () => ({ hex: "a1b2c3", b64Url: "obLD" }),
   "random:index/randomPassword:RandomPassword": () => ({ result: "offline-plan-placeholder" }),
+  // The AWS Load Balancer Controller writes the ALB's DNS name into the Ingress status; Pulumi waits for it.
+  "kubernetes:networking.k8s.io/v1:Ingress": (_name, inputs) => {
+    const annotations = ((inputs["metadata"] as { annotations?: Record<string, string> } | undefined)?.annotations ?? {});
+    const group = (annotations["alb.ingress.kubernetes.io/group.name"] ?? "app").replace(/[^a-z0-9]/g, "").slice(0, 12);
+    return { status: { loadBalancer: { ingress: [{ hostname: `k8s-${group}-0123456789-1234567890.us-east-1.elb.amazonaws.com` }] } } };
+  },
+  "aws:acm/certificate:Certificate": (name, inputs) => {
+    const names = [inputs["domainName"] as string, ...((inputs["subjectAlternativeNames"] as string[] | undefined) ?? [])];
+    return {
+      arn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/${name}`,
+      domainValidationOptions: names.map((domainName, i) => ({ domainName, resourceRecordName: `_0123456789abcdef${i}.${domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_fedcba9876543210${i}.acm-validations.aws.` })),
+    };
+  },
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs["name"]).replace(/\.$/, "") }),
   "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

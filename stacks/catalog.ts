@@ -84,6 +84,15 @@ export const PRICES = {
   elasticIpHourly: 0.005,
   cloudNatPerVmHourly: 0.0014,
   nlbHourly: 0.0225,
+  /**
+   * Application Load Balancer: $0.0225 per ALB-hour plus $0.008 per LCU-hour of use (no minimum
+   * LCU without a capacity reservation), https://aws.amazon.com/elasticloadbalancing/pricing/
+   * (us-east-1, checked 2026-11). LCUs are traffic: left out like data transfer.
+   */
+  albHourly: 0.0225,
+  albLcuHourly: 0.008,
+  /** Every public IPv4 address, an internet-facing load balancer's one per AZ included (since 2024-02-01). */
+  publicIpv4Hourly: 0.005,
   gcpForwardingRuleHourly: 0.025,
   gp3PerGbMonth: 0.08,
   pdBalancedPerGbMonth: 0.1,
@@ -108,6 +117,12 @@ export const CREATION_MINUTES = {
   "gcp:compute/routerNat:RouterNat": 1,
   "kubernetes:helm.sh/v3:Release:kube-prometheus-stack": 2.5,
   "kubernetes:helm.sh/v3:Release": 1,
+  // The controller's two pods and its webhook; atomic waits for them.
+  "kubernetes:helm.sh/v3:Release:aws-load-balancer-controller": 1.5,
+  // The controller creates the ALB and writes its name into the Ingress status, which Pulumi awaits.
+  "kubernetes:networking.k8s.io/v1:Ingress": 2,
+  // ACM DNS validation: usually minutes once the records exist (up to 30 min when DNS is slow).
+  "aws:acm/certificateValidation:CertificateValidation": 5,
   "kubernetes:apps/v1:StatefulSet": 1,
   "kubernetes:core/v1:Service:LoadBalancer": 1,
   default: 0.1,

@@ -38,6 +38,7 @@ export const CONFIG_KEYS = {
   awsAdminPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given cluster-admin through EKS access entries." },
   awsViewPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given read access to every Kubernetes object, Secrets included (AmazonEKSAdminViewPolicy), through EKS access entries: the CI identity of previews and drift checks." },
   awsPublicAccessCidrs: { type: "array", group: "aws", default: [], description: "CIDRs allowed to reach the public API endpoint; empty: public endpoint off (private only). Never 0.0.0.0/0 in prod." },
+  awsHostedZoneId: { type: "string", group: "aws", default: "", description: "Route 53 hosted zone (Z...) holding `domain`: ACM validation records and the vote/result records go there. Required with `domain` on aws." },
   // gcp
   gcpProject: { type: "string", group: "gcp", default: "", description: "GCP project ID (required when cloud is gcp)." },
   gcpRegion: { type: "string", group: "gcp", default: "", description: "GCP region (required when cloud is gcp)." },
@@ -60,6 +61,8 @@ export const CONFIG_KEYS = {
   nodeDiskSizeGb: { type: "integer", group: "nodes", default: 0, description: "Node root disk in GB (20 to 500); 0: the size preset's." },
   nodeCapacityType: { type: "string", group: "nodes", default: "", description: "on-demand or spot; empty: spot in dev, on-demand elsewhere." },
   // app
+  domain: { type: "string", group: "app", default: "", description: "Your domain: vote.<domain> and result.<domain> over HTTPS with a managed certificate (aws: needs awsHostedZoneId). Empty: plain HTTP on the load balancer's name." },
+  appAllowedCidrs: { type: "array", group: "app", default: [], description: "Client CIDRs allowed to reach vote and result through the load balancer; empty: anywhere. Not with NodePort." },
   voteOptionA: { type: "string", group: "app", default: "Cats", description: "First choice shown by vote (OPTION_A)." },
   voteOptionB: { type: "string", group: "app", default: "Dogs", description: "Second choice shown by vote (OPTION_B)." },
   voteImage: { type: "string", group: "app", default: "", description: "vote image; empty: the pinned digest in stacks/presets.ts." },

@@ -17,6 +17,8 @@ export interface AwsPlatformSettings {
   readonly publicAccessCidrs: readonly string[];
   readonly deletionProtection: boolean;
   readonly controlPlaneLogs: readonly ControlPlaneLog[];
+  /** Route 53 hosted zone of the exposure's domain; set exactly when a domain is. */
+  readonly hostedZoneId: string | undefined;
 }
 
 export interface GcpPlatformSettings {
@@ -104,6 +106,14 @@ export interface AlertSettings {
   readonly minSeverity: "warning" | "critical";
 }
 
+/** How vote and result are reached from outside. */
+export interface ExposureSettings {
+  /** vote.<domain> and result.<domain> over HTTPS; undefined: plain HTTP on the load balancer's name. */
+  readonly domain: string | undefined;
+  /** Client CIDRs the load balancer admits; empty: anywhere. */
+  readonly allowedCidrs: readonly string[];
+}
+
 export interface MonitoringSettings {
   readonly enabled: boolean;
   readonly alerts: AlertSettings;
@@ -121,6 +131,7 @@ export interface Settings {
   readonly platform: PlatformSettings;
   readonly nodes: NodeSettings;
   readonly app: AppSettings;
+  readonly exposure: ExposureSettings;
   readonly monitoring: MonitoringSettings;
   /** project, stack, environment, owner, cost-center: tags on AWS, labels on GCP and Kubernetes. */
   readonly tags: Readonly<Record<string, string>>;

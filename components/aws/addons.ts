@@ -29,6 +29,7 @@ export interface Addons {
   readonly storageClass: k8s.storage.v1.StorageClass;
   readonly coredns: aws.eks.Addon;
   readonly autoscaler: k8s.helm.v3.Release;
+  readonly podIdentityAgent: aws.eks.Addon;
 }
 
 function podIdentityRole(name: string, description: string, opts: pulumi.CustomResourceOptions): aws.iam.Role {
@@ -131,5 +132,5 @@ export function createAddons(
     { parent, provider: k8sProvider, dependsOn: [association, coredns] },
   );
 
-  return { storageClass, coredns, autoscaler };
+  return { storageClass, coredns, autoscaler, podIdentityAgent };
 }

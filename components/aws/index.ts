@@ -5,6 +5,8 @@ import type { AwsPlatformSettings, NodeSettings } from "../../stacks/settings";
 import type { Platform, ServiceExposure } from "../platform";
 import { createAddons } from "./addons";
 import { createControlPlane } from "./cluster";
+import { albExposure, createAppRecords, createCertificate, type AlbExposureArgs } from "./exposure";
+import { createLoadBalancerController } from "./load-balancer-controller";
 import { createNetwork } from "./network";
 import { createNodeGroup } from "./nodes";
 
@@ -18,24 +20,19 @@ export interface EksPlatformArgs {
   readonly tags: Readonly<Record<string, string>>;
   /** Keep EBS volumes when their claims are deleted. @default false */
   readonly retainVolumes?: boolean;
+  /** How vote and result are reached: client CIDRs and, optionally, a domain with its hosted zone. @default anywhere, no domain */
+  readonly exposure?: Omit<AlbExposureArgs, "groupName">;
 }
-
-/**
- * A Network Load Balancer (internet-facing by default) from the Service controller EKS runs in its
- * cloud controller manager; without the annotation it would make a Classic Load Balancer.
- */
-export const EKS_LOAD_BALANCER_ANNOTATIONS = {
-  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-} as const;
 
 export class EksPlatform extends pulumi.ComponentResource implements Platform {
   readonly clusterName: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly kubeconfig: pulumi.Output<string>;
   readonly storageClassName: pulumi.Output<string>;
-  readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS };
+  readonly exposure: ServiceExposure;
   readonly metricsTargets = { controlPlane: false, clusterDns: "coredns" } as const;
   readonly workloadsWaitFor: readonly pulumi.Resource[];
+  readonly publishAddress?: (address: pulumi.Output<string>) => void;
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:EksPlatform", name, {}, opts);
@@ -80,6 +77,21 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     this.storageClassName = addons.storageClass.metadata.name;
     // Nodes to run on, and CoreDNS: the app resolves its peers (`redis`, `db`) by name.
     this.workloadsWaitFor = [nodeGroup, addons.coredns];
+
+    // One ALB for vote and result, through the AWS Load Balancer Controller.
+    const lbController = createLoadBalancerController(
+      name,
+      { clusterName: args.clusterName, region: a.region, vpcId: vpc.vpcId, replicas: args.nodes.minCount > 1 ? 2 : 1, tags: args.tags, waitFor: [...this.workloadsWaitFor, addons.podIdentityAgent] },
+      cluster,
+      this.provider,
+      this,
+      awsProvider,
+    );
+    const exposure: AlbExposureArgs = { groupName: args.clusterName, allowedCidrs: args.exposure?.allowedCidrs ?? [], ...(args.exposure?.domain ? { domain: args.exposure.domain } : {}) };
+    const domain = exposure.domain;
+    const certificateArn = domain ? createCertificate(name, domain, this, awsProvider) : undefined;
+    this.exposure = albExposure(exposure, certificateArn, [lbController]);
+    if (domain) this.publishAddress = (address) => void createAppRecords(name, domain, address, this, awsProvider);
 
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }

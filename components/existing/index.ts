@@ -1,6 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { MetricsTargets, Platform, ServiceExposure } from "../platform";
+import type { ExposedApp, MetricsTargets, Platform, ServiceExposure } from "../platform";
+
+/**
+ * Fixed NodePorts for vote and result (in the default 30000-32767 range), so that a kind cluster's
+ * extraPortMappings (kind-config.yaml: host 8080 and 8081) can target them.
+ */
+export const NODE_PORTS: Readonly<Record<ExposedApp, number>> = { vote: 30080, result: 30081 };
 
 export interface ExistingPlatformArgs {
   /**
@@ -21,6 +27,8 @@ export interface ExistingPlatformArgs {
    * @default false
    */
   readonly scrapeControlPlane?: boolean;
+  /** Client CIDRs a LoadBalancer Service admits (loadBalancerSourceRanges). @default anywhere */
+  readonly allowedCidrs?: readonly string[];
 }
 
 /**
@@ -43,7 +51,7 @@ export class ExistingPlatform extends pulumi.ComponentResource implements Platfo
     this.storageClassName = args.storageClassName ?? "standard";
     // kind, kubeadm, minikube and kops run CoreDNS.
     this.metricsTargets = { controlPlane: args.scrapeControlPlane ?? false, clusterDns: "coredns" };
-    this.exposure = args.serviceType === "LoadBalancer" ? { type: "LoadBalancer", annotations: {} } : { type: "NodePort" };
+    this.exposure = args.serviceType === "LoadBalancer" ? { type: "LoadBalancer", annotations: {}, sourceRanges: args.allowedCidrs ?? [] } : { type: "NodePort", nodePorts: NODE_PORTS };
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {

@@ -22,6 +22,8 @@ export interface GkePlatformArgs {
   readonly retainVolumes?: boolean;
   /** Cloud Logging: workload logs too (ingestion is billed past the free 50 GiB). @default false */
   readonly workloadLogs?: boolean;
+  /** Client CIDRs the apps' load balancers admit (loadBalancerSourceRanges: GKE turns them into firewall rules). @default anywhere */
+  readonly allowedCidrs?: readonly string[];
 }
 
 /** GKE Standard: the rooms are in ./network, ./kms, ./cluster, ./nodes and ./kubeconfig; this class only wires them. */
@@ -30,12 +32,15 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly provider: k8s.Provider;
   readonly kubeconfig: pulumi.Output<string>;
   readonly storageClassName: pulumi.Output<string>;
-  readonly exposure: ServiceExposure = { type: "LoadBalancer", annotations: {} };
+  readonly exposure: ServiceExposure;
   readonly metricsTargets = { controlPlane: false, clusterDns: "kube-dns" } as const;
   readonly workloadsWaitFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: GkePlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:gcp:GkePlatform", name, {}, opts);
+    // External passthrough Network Load Balancers, whose CLIENT_IP session affinity GKE derives from
+    // the Service's sessionAffinity: result's socket.io works with any replica count.
+    this.exposure = { type: "LoadBalancer", annotations: {}, sourceRanges: args.allowedCidrs ?? [] };
     const g = args.gcp;
     const provider = new gcp.Provider(`${name}-gcp`, { project: g.project, region: g.region, defaultLabels: { ...args.labels } }, { parent: this });
     const o = { parent: this, provider };

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../pod-security";
-import type { ServiceExposure } from "../platform";
+import type { ExposedApp, ServiceExposure } from "../platform";
 import {
   CLAIM_TEMPLATE_LABELS,
   DB_SECRET,
@@ -55,6 +55,8 @@ export class VotingApp extends pulumi.ComponentResource {
   readonly namespace: string;
   readonly voteUrl: pulumi.Output<string>;
   readonly resultUrl: pulumi.Output<string>;
+  /** The load balancer's host name where the app is behind an Ingress (for DNS records); else undefined. */
+  readonly loadBalancerAddress: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: VotingAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:app:VotingApp", name, {}, opts);
@@ -70,7 +72,7 @@ export class VotingApp extends pulumi.ComponentResource {
       {
         metadata: {
           name: ns,
-          labels: { ...labels(), ...podSecurityLabels("restricted") },
+          labels: { ...labels(), ...podSecurityLabels("restricted"), ...(args.exposure.type === "Ingress" ? args.exposure.namespaceLabels : {}) },
         },
       },
       { ...stateful, dependsOn: [...waitFor] },
@@ -161,23 +163,41 @@ export class VotingApp extends pulumi.ComponentResource {
     clusterIp("redis-metrics", "redis-exporter", PORTS.redisMetrics, "metrics", { [METRICS_LABEL]: "true" });
     clusterIp("db-metrics", "postgres-exporter", PORTS.postgresMetrics, "metrics", { [METRICS_LABEL]: "true" });
 
-    const exposed = (workload: "vote" | "result", replicas: number) =>
+    const exposure = args.exposure;
+    const exposed = (workload: ExposedApp) =>
       new k8s.core.v1.Service(
         `${name}-svc-${workload}`,
-        {
-          metadata: { ...meta(workload, workload), annotations: args.exposure.type === "LoadBalancer" ? { ...args.exposure.annotations } : {} },
-          spec: {
-            type: args.exposure.type,
-            selector: selector(workload),
-            ports: [{ name: "http", port: 80, targetPort: "http" }],
-            // result pushes updates over socket.io: with several replicas a client must keep its pod.
-            ...(workload === "result" && replicas > 1 ? { sessionAffinity: "ClientIP" } : {}),
-          },
-        },
+        { metadata: { ...meta(workload, workload), annotations: serviceAnnotations(exposure, workload) }, spec: exposedServiceSpec(exposure, workload) },
         inNs,
       );
-    const voteSvc = exposed("vote", args.replicas.vote);
-    const resultSvc = exposed("result", args.replicas.result);
+    const voteSvc = exposed("vote");
+    const resultSvc = exposed("result");
+
+    let ingresses: Partial<Record<ExposedApp, k8s.networking.v1.Ingress>> = {};
+    if (exposure.type === "Ingress") {
+      ingresses = Object.fromEntries(
+        (["vote", "result"] as const).map((app) => {
+          const route = exposure.routes[app];
+          const ingress = new k8s.networking.v1.Ingress(
+            `${name}-ingress-${app}`,
+            {
+              metadata: { ...meta(app, app), annotations: { ...route.annotations } },
+              spec: {
+                ingressClassName: exposure.ingressClassName,
+                rules: [
+                  {
+                    ...(route.host ? { host: route.host } : {}),
+                    http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: SERVICE_NAMES[app], port: { name: "http" } } } }] },
+                  },
+                ],
+              },
+            },
+            { ...child, dependsOn: [namespace, app === "vote" ? voteSvc : resultSvc, ...exposure.dependsOn] },
+          );
+          return [app, ingress];
+        }),
+      );
+    }
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       `${name}-vote`,
@@ -207,8 +227,9 @@ export class VotingApp extends pulumi.ComponentResource {
       new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policyName}`, { metadata: meta(policyName), spec }, inNs);
     }
 
-    this.voteUrl = serviceUrl(voteSvc, ns, "vote", 8080, args.exposure);
-    this.resultUrl = serviceUrl(resultSvc, ns, "result", 8081, args.exposure);
+    this.voteUrl = ingresses.vote ? ingressUrl(ingresses.vote, ns, "vote", args.exposure) : serviceUrl(voteSvc, ns, "vote", 8080, args.exposure);
+    this.resultUrl = ingresses.result ? ingressUrl(ingresses.result, ns, "result", args.exposure) : serviceUrl(resultSvc, ns, "result", 8081, args.exposure);
+    this.loadBalancerAddress = ingresses.vote ? ingresses.vote.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? s?.loadBalancer?.ingress?.[0]?.ip ?? "") : undefined;
     this.registerOutputs({ namespace: ns, voteUrl: this.voteUrl, resultUrl: this.resultUrl });
   }
 }
@@ -235,10 +256,61 @@ function resizeDataClaim(name: string, ns: string, sizeGb: number, db: k8s.apps.
   );
 }
 
+/** The annotations of an exposed Service: its target group's settings behind an Ingress, stickiness for result. */
+export function serviceAnnotations(exposure: ServiceExposure, app: ExposedApp): Record<string, string> {
+  switch (exposure.type) {
+    case "LoadBalancer":
+      return { ...exposure.annotations };
+    case "Ingress":
+      return { ...exposure.serviceAnnotations, ...(app === "result" ? exposure.stickyServiceAnnotations : {}) };
+    case "NodePort":
+      return {};
+  }
+}
+
+/**
+ * The spec of vote's or result's Service. result pushes updates over socket.io, which needs every
+ * request of a session on the same pod: behind a load balancer that keeps ClientIP affinity
+ * (GKE) the Service asks for it; behind an Ingress the load balancer's stickiness does it (IP
+ * targets bypass kube-proxy, so the Service's affinity would mean nothing there).
+ */
+export function exposedServiceSpec(exposure: ServiceExposure, app: ExposedApp): k8s.types.input.core.v1.ServiceSpec {
+  const port = { name: "http", port: 80, targetPort: "http" };
+  const base = { selector: selector(app) };
+  switch (exposure.type) {
+    case "Ingress":
+      return { ...base, type: "ClusterIP", ports: [port] };
+    case "NodePort":
+      return { ...base, type: "NodePort", ports: [{ ...port, nodePort: exposure.nodePorts[app] }], ...(app === "result" ? { sessionAffinity: "ClientIP" } : {}) };
+    case "LoadBalancer":
+      return {
+        ...base,
+        type: "LoadBalancer",
+        ports: [port],
+        ...(exposure.sourceRanges.length ? { loadBalancerSourceRanges: [...exposure.sourceRanges] } : {}),
+        ...(app === "result" ? { sessionAffinity: "ClientIP" } : {}),
+      };
+  }
+}
+
+/** The URL of an app behind an Ingress: its host, or the load balancer's address, with the route's scheme and port. */
+function ingressUrl(ingress: k8s.networking.v1.Ingress, ns: string, app: ExposedApp, exposure: ServiceExposure): pulumi.Output<string> {
+  if (exposure.type !== "Ingress") throw new Error("ingressUrl needs an Ingress exposure");
+  const { host, url } = exposure.routes[app];
+  const port = (url.scheme === "http" && url.port === 80) || (url.scheme === "https" && url.port === 443) ? "" : `:${url.port}`;
+  if (host) return pulumi.output(`${url.scheme}://${host}${port}`);
+  return ingress.status.apply((s) => {
+    const lb = s?.loadBalancer?.ingress?.[0];
+    const address = lb?.hostname ?? lb?.ip;
+    return address ? `${url.scheme}://${address}${port}` : `(pending: kubectl -n ${ns} get ingress ${app})`;
+  });
+}
+
 /** A URL to open: the load balancer's address, or the port-forward that reaches a NodePort Service on a laptop cluster. */
 function serviceUrl(svc: k8s.core.v1.Service, ns: string, name: string, localPort: number, exposure: ServiceExposure): pulumi.Output<string> {
   if (exposure.type === "NodePort") {
-    return pulumi.output(`http://localhost:${localPort} (after: kubectl -n ${ns} port-forward svc/${name} ${localPort}:80)`);
+    const nodePort = exposure.nodePorts[name as ExposedApp];
+    return pulumi.output(`http://localhost:${localPort} (kind created with kind-config.yaml maps it to NodePort ${nodePort}; otherwise: kubectl -n ${ns} port-forward svc/${name} ${localPort}:80)`);
   }
   return svc.status.apply((s) => {
     const ingress = s?.loadBalancer?.ingress?.[0];

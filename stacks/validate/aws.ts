@@ -41,6 +41,7 @@ export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, 
     publicAccessCidrs: v.awsPublicAccessCidrs,
     deletionProtection: env.deletionProtection && !v.allowDestroy,
     controlPlaneLogs: env.controlPlaneLogs,
+    hostedZoneId: v.awsHostedZoneId === "" || v.domain === "" ? undefined : v.awsHostedZoneId,
   };
 }
 

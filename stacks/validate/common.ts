@@ -24,6 +24,9 @@ export interface Typed {
   awsViewPrincipals: string[];
   awsPublicAccessCidrs: string[];
   existingScrapeControlPlane: boolean;
+  awsHostedZoneId: string;
+  domain: string;
+  appAllowedCidrs: string[];
   gcpProject: string;
   gcpRegion: string;
   gcpZone: string;

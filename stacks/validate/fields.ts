@@ -48,6 +48,12 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   awsAdminPrincipals: iamPrincipalArns,
   awsViewPrincipals: iamPrincipalArns,
   awsPublicAccessCidrs: cidrList,
+  // Route 53 hosted zone IDs: "Z" and up to 31 more uppercase letters or digits (route53 API HostedZone.Id, max 32).
+  awsHostedZoneId: z.string().regex(/^$|^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (not its name, not /hostedzone/...)" }),
+  domain: z.string().refine((v) => v === "" || isDomainName(v), {
+    error: "must be a lowercase DNS name you own, such as example.com or apps.example.com (no scheme, no trailing dot, no wildcard; at most 246 characters so that result.<domain> fits 253)",
+  }),
+  appAllowedCidrs: cidrList,
   gcpProject: z.string().regex(/^$|^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter" }),
   gcpRegion: z.string(),
   gcpZone: z.string(),
@@ -83,6 +89,12 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   prometheusRetentionDays: intRange(1, 90, "the size preset's"),
   prometheusStorageGb: intRange(5, 500, "the size preset's"),
 };
+
+/** A DNS name of at least two labels, each 1-63 of [a-z0-9-] not starting or ending with '-' (RFC 1035), short enough for `result.` in front. */
+export function isDomainName(v: string): boolean {
+  const labels = v.split(".");
+  return v.length <= 253 - "result.".length && labels.length >= 2 && labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+}
 
 export type Values = { -readonly [K in ConfigKey]: unknown };
 

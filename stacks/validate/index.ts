@@ -12,6 +12,7 @@ import type { ConfigProblem, ConfigWarning, PlatformSettings, Settings } from ".
 import { checkAws } from "./aws";
 import type { Report, Typed } from "./common";
 import { checkExisting } from "./existing";
+import { checkExposure } from "./exposure";
 import { FIELD_SCHEMAS, coerce, labelMsg, oneOf, shownValue, type Values } from "./fields";
 import { checkGcp } from "./gcp";
 import { checkStackName } from "./names";
@@ -246,6 +247,8 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
       break;
   }
 
+  const exposure = checkExposure(v, report);
+
   // The voting app's images: a moving tag alone is refused; a digest pins it.
   const images = {} as Record<AppImage, string>;
   for (const name of Object.keys(DEFAULT_IMAGES) as AppImage[]) {
@@ -293,6 +296,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
         retainData: env.retainData,
         protectData: env.retainData && !v.allowDestroy,
       },
+      exposure,
       monitoring: {
         enabled: v.monitoringEnabled,
         alerts: { webhook: v.alertWebhookUrl !== "", slack: v.alertSlackWebhookUrl !== "", slackChannel: v.alertSlackChannel, minSeverity: v.alertMinSeverity },
