@@ -5,7 +5,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLUSTER_AUTOSCALER_CHART } from "../../components/aws/addons";
-import { EKS_LOAD_BALANCER_ANNOTATIONS, EksPlatform, type EksPlatformArgs } from "../../components/aws";
+import { EksPlatform, type EksPlatformArgs } from "../../components/aws";
 import { clusterAutoscalerPolicy } from "../../components/aws/iam";
 import { planJson } from "../helpers/plan";
 import { registered } from "../helpers/mock-runtime";
@@ -158,14 +158,14 @@ for (const [stack, e] of Object.entries(expected)) {
       assert.equal(values.autoDiscovery.clusterName, `voting-platform-${stack}`);
       assert.equal(values.awsRegion, "us-east-1");
       assert.equal(values.image.tag, "v1.35.0", "the autoscaler's minor must match the cluster's");
-      const assoc = inputsOf<aws.eks.PodIdentityAssociationArgs>(find(d, "aws:eks/podIdentityAssociation:PodIdentityAssociation"));
+      const assoc = inputsOf<aws.eks.PodIdentityAssociationArgs>(find(d, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `${stack}-cluster-autoscaler`));
       assert.equal(assoc.serviceAccount, values.rbac.serviceAccount.name);
       assert.equal(assoc.namespace, "kube-system");
-      const policy = inputsOf<aws.iam.RolePolicyArgs>(find(d, "aws:iam/rolePolicy:RolePolicy"));
+      const policy = inputsOf<aws.iam.RolePolicyArgs>(find(d, "aws:iam/rolePolicy:RolePolicy", `${stack}-cluster-autoscaler`));
       assert.equal(policy.policy, clusterAutoscalerPolicy(`voting-platform-${stack}`));
     });
 
-    it("tags every AWS resource through the provider, exposes Services through NLBs, and keeps the kubeconfig secret", () => {
+    it("tags every AWS resource through the provider, exposes the app through an Ingress, and keeps the kubeconfig secret", () => {
       const d = doc();
       const p = inputsOf<aws.ProviderArgs>(find(d, "pulumi:providers:aws"));
       assert.equal(p.region, "us-east-1");
@@ -178,7 +178,7 @@ for (const [stack, e] of Object.entries(expected)) {
         assert.equal(r.provider ?? "remote", r.options.remote ? "remote" : find(d, "pulumi:providers:aws").urn, `${r.type} ${r.name} uses the tagged provider`);
       }
       assert.equal(d.outputs["kubeconfig"], "[secret]");
-      assert.equal(d.outputs["serviceExposure"], "LoadBalancer");
+      assert.equal(d.outputs["serviceExposure"], "Ingress");
       const k = inputsOf<k8s.ProviderArgs>(find(d, "pulumi:providers:kubernetes"));
       assert.match(String(k.clusterIdentifier), /^https:\/\//);
       assert.equal(k.kubeconfig, "[secret]");
@@ -202,6 +202,7 @@ function smallPlatformArgs(aws: Partial<EksPlatformArgs["aws"]>): EksPlatformArg
       publicAccessCidrs: [],
       deletionProtection: false,
       controlPlaneLogs: ["audit"],
+      hostedZoneId: undefined,
       ...aws,
     },
     nodes: { instanceTypes: ["t3.medium"], minCount: 1, maxCount: 2, diskSizeGb: 20, capacityType: "on-demand" },
@@ -210,7 +211,7 @@ function smallPlatformArgs(aws: Partial<EksPlatformArgs["aws"]>): EksPlatformArg
 }
 
 describe("EksPlatform with no public CIDRs", () => {
-  it("turns the public endpoint off (private only) and annotates Services for an NLB", async () => {
+  it("turns the public endpoint off (private only) and exposes the app through the ALB's IngressGroup", async () => {
     let platform: EksPlatform | undefined;
     const records = await registered(() => {
       platform = new EksPlatform("t", smallPlatformArgs({}));
@@ -223,8 +224,8 @@ describe("EksPlatform with no public CIDRs", () => {
     const vpc = inputsOf<awsx.ec2.VpcArgs>(find(records, "awsx:ec2:Vpc"));
     assert.equal(vpc.numberOfAvailabilityZones, 2);
     assert.equal(vpc.availabilityZoneNames, undefined);
-    assert.deepEqual(platform?.exposure, { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS });
-    assert.equal(EKS_LOAD_BALANCER_ANNOTATIONS["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+    assert.equal(platform?.exposure.type, "Ingress");
+    assert.equal(platform?.publishAddress, undefined, "no domain: no DNS records to publish");
   });
 });
 

@@ -32,9 +32,9 @@ describe("voting app on the local stack", () => {
     assert.equal(serviceSpec(d, "redis").type, "ClusterIP");
     assert.deepEqual(serviceSpec(d, "db").ports, [{ name: "postgres", port: 5432, targetPort: "postgres" }]);
     assert.equal(serviceSpec(d, "db").type, "ClusterIP");
-    for (const svc of ["vote", "result"]) {
+    for (const [svc, nodePort] of [["vote", 30080], ["result", 30081]] as const) {
       assert.equal(serviceSpec(d, svc).type, "NodePort", `${svc} is a NodePort on a local cluster`);
-      assert.deepEqual(serviceSpec(d, svc).ports, [{ name: "http", port: 80, targetPort: "http" }]);
+      assert.deepEqual(serviceSpec(d, svc).ports, [{ name: "http", port: 80, targetPort: "http", nodePort }]);
     }
     const vote = containers(byName(d, "kubernetes:apps/v1:Deployment", "vote"))[0]!;
     const result = containers(byName(d, "kubernetes:apps/v1:Deployment", "result"))[0]!;
@@ -144,7 +144,9 @@ describe("voting app on the local stack", () => {
     assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [1, 3]);
     assert.deepEqual(hpa.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }]);
     assert.equal(all(d, "kubernetes:policy/v1:PodDisruptionBudget").length, 0);
-    assert.equal(serviceSpec(d, "result").sessionAffinity, undefined);
+    // Affinity whatever the replica count: result may be scaled by hand, and one replica loses nothing by it.
+    assert.equal(serviceSpec(d, "result").sessionAffinity, "ClientIP");
+    assert.equal(serviceSpec(d, "vote").sessionAffinity, undefined);
   });
 
   it("denies all traffic, then allows exactly the app's conversations, DNS and scraping from monitoring", () => {
@@ -241,20 +243,22 @@ describe("voting app on the local stack", () => {
   });
 
   it("tells how to open the app on a local cluster", () => {
-    assert.equal(doc().outputs["voteUrl"], "http://localhost:8080 (after: kubectl -n voting port-forward svc/vote 8080:80)");
-    assert.equal(doc().outputs["resultUrl"], "http://localhost:8081 (after: kubectl -n voting port-forward svc/result 8081:80)");
+    assert.equal(doc().outputs["voteUrl"], "http://localhost:8080 (kind created with kind-config.yaml maps it to NodePort 30080; otherwise: kubectl -n voting port-forward svc/vote 8080:80)");
+    assert.equal(doc().outputs["resultUrl"], "http://localhost:8081 (kind created with kind-config.yaml maps it to NodePort 30081; otherwise: kubectl -n voting port-forward svc/result 8081:80)");
   });
 });
 
 describe("voting app per environment", () => {
-  it("staging: two vote/result replicas with PDBs, session affinity for result, NLB Services", () => {
+  it("staging: two vote/result replicas with PDBs, ClusterIP Services behind the ALB, result sticky there", () => {
     const d = planJson("staging");
     const pdbs = all(d, "kubernetes:policy/v1:PodDisruptionBudget").map((r) => (r.inputs["metadata"] as { name: string }).name).sort();
     assert.deepEqual(pdbs, ["result", "vote"]);
-    assert.equal(serviceSpec(d, "result").sessionAffinity, "ClientIP");
-    const vote = byName(d, "kubernetes:core/v1:Service", "vote");
-    assert.equal(serviceSpec(d, "vote").type, "LoadBalancer");
-    assert.deepEqual((vote.inputs["metadata"] as { annotations: Record<string, string> }).annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+    // IP targets bypass kube-proxy: the ALB's target-group stickiness keeps a client on its pod.
+    assert.equal(serviceSpec(d, "result").sessionAffinity, undefined);
+    const annotations = (svc: string) => (byName(d, "kubernetes:core/v1:Service", svc).inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+    assert.match(annotations("result")["alb.ingress.kubernetes.io/target-group-attributes"]!, /stickiness\.enabled=true/);
+    assert.equal(annotations("vote")["alb.ingress.kubernetes.io/target-group-attributes"], undefined);
+    assert.equal(serviceSpec(d, "vote").type, "ClusterIP");
     assert.equal((byName(d, "kubernetes:apps/v1:Deployment", "result").inputs["spec"] as { replicas: number }).replicas, 2);
     const hpa = find(d, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs["spec"] as { minReplicas: number };
     assert.equal(hpa.minReplicas, 2, "vote's two replicas are the HPA's minimum");
