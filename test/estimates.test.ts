@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { allocatable, checkCapacity, parseCpu, parseMemory } from "../estimates/capacity";
-import { estimateCost, volumeClaims, type CostResource } from "../estimates/cost";
+import { albGroups, estimateCost, volumeClaims, type CostResource } from "../estimates/cost";
 import { criticalPath, type ScheduleResource } from "../estimates/schedule";
 import { changedPaths, diffPlans } from "../plan/diff";
 import { evaluatePolicies } from "../plan/policy";
@@ -51,8 +51,18 @@ describe("cost arithmetic", () => {
 
   it("keeps load balancers out of the 'before load balancers' subtotal", () => {
     const c = estimateCost([r("eks:index:Cluster", {}), r("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } })]);
-    assert.equal(c.monthly, 89.43);
+    // The NLB ($16.43) and its public IPv4 address in each of two AZs ($3.65 each).
+    assert.equal(c.monthly, 96.73);
     assert.equal(c.monthlyBeforeLoadBalancers, 73);
+  });
+
+  it("counts one ALB per IngressGroup (an Ingress without a group is its own), and public addresses only for internet-facing ones", () => {
+    const ing = (group: string | undefined, scheme: string) =>
+      r("kubernetes:networking.k8s.io/v1:Ingress", { metadata: { annotations: { ...(group ? { "alb.ingress.kubernetes.io/group.name": group } : {}), "alb.ingress.kubernetes.io/scheme": scheme } } });
+    const resources = [r("eks:index:Cluster", {}), r("awsx:ec2:Vpc", { availabilityZoneNames: ["a", "b", "c"] }), ing("app", "internet-facing"), ing("app", "internet-facing"), ing(undefined, "internal")];
+    assert.deepEqual(albGroups(resources), { internet: 1, internal: 1 });
+    const lines = estimateCost(resources).lines.filter((l) => l.category === "load-balancer");
+    assert.deepEqual(lines.map((l) => [l.quantity, l.monthly]), [[2, 32.85], [3, 10.95]]);
   });
 });
 
