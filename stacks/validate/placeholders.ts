@@ -22,6 +22,11 @@ const EXAMPLE_AWS_ACCOUNTS: readonly string[] = ["111122223333", "123456789012"]
 // The project IDs the shipped Pulumi.gcp-*.yaml files carry as examples.
 const EXAMPLE_GCP_PROJECTS: readonly string[] = ["voting-platform-dev", "voting-platform-prod"];
 
+// RFC 2606 §2-3: the TLDs .test, .example, .invalid, .localhost and the second-level names
+// example.com/.net/.org are reserved for examples: nobody can own them, so no certificate authority
+// (ACM included) can validate them. https://www.rfc-editor.org/rfc/rfc2606
+const EXAMPLE_DOMAIN = /^(?:[a-z0-9-]+\.)*(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:test|example|invalid|localhost))$/;
+
 /** Why one value is a placeholder, or undefined if it is not one. */
 export function placeholderReason(value: string): string | undefined {
   const cidr = parseCidr(value);
@@ -31,6 +36,7 @@ export function placeholderReason(value: string): string | undefined {
   }
   const account = EXAMPLE_AWS_ACCOUNTS.find((a) => new RegExp(`(^|:)${a}(:|$)`).test(value));
   if (account) return `${account} is an example account ID from AWS's documentation, not a real account`;
+  if (EXAMPLE_DOMAIN.test(value)) return `${value} is a domain reserved for examples (RFC 2606): nobody owns it, so no certificate can be validated for it`;
   if (EXAMPLE_GCP_PROJECTS.includes(value)) return `${value} is the example project ID shipped with this repository`;
   return undefined;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isDomainName } from "../../stacks/validate/fields";
+import { placeholderReason } from "../../stacks/validate/placeholders";
 import { validateSettings, type SettingsResult } from "../../stacks/validate";
 
 type Values = Record<string, string | string[]>;
@@ -58,5 +59,13 @@ describe("exposure settings", () => {
     for (const bad of ["example", "Example.com", "example.com.", "*.example.com", "-a.example.com", "a_b.example.com", "10.0.0.1", `${"a".repeat(64)}.com`, `${"a.".repeat(122)}com`]) {
       assert.ok(!isDomainName(bad), bad);
     }
+  });
+
+  it("warns about example domains (RFC 2606), which no certificate authority validates", () => {
+    for (const example of ["example.com", "apps.example.org", "voting.test", "a.b.example"]) assert.match(String(placeholderReason(example)), /RFC 2606/, example);
+    for (const real of ["example-voting.com", "apps.examples.com", "myexample.com"]) assert.equal(placeholderReason(real), undefined, real);
+    const r = run({ ...aws, domain: "apps.example.com", awsHostedZoneId: zone });
+    assert.ok(r.ok);
+    assert.deepEqual(r.warnings.map((w) => w.key), ["voting-platform:domain"]);
   });
 });
