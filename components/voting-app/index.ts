@@ -192,7 +192,7 @@ export class VotingApp extends pulumi.ComponentResource {
                 ],
               },
             },
-            { ...child, dependsOn: [namespace, app === "vote" ? voteSvc : resultSvc, ...exposure.dependsOn] },
+            { ...child, dependsOn: [...inNs.dependsOn, app === "vote" ? voteSvc : resultSvc, ...exposure.dependsOn] },
           );
           return [app, ingress];
         }),
