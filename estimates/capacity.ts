@@ -21,7 +21,8 @@ export interface Amount {
 export const SYSTEM_PODS = {
   aws: {
     perNode: { cpuMillis: 25 + 100 + 30, memoryMiB: 120 + 50, pods: 4 }, // aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent
-    cluster: { cpuMillis: 2 * 100 + 2 * 60 + 100, memoryMiB: 2 * 70 + 2 * 240 + 200, pods: 5 }, // coredns ×2, ebs-csi-controller ×2, metrics-server
+    // metrics-server ×2: the EKS add-on runs two replicas (its default configuration), not the chart's one.
+    cluster: { cpuMillis: 2 * 100 + 2 * 60 + 2 * 100, memoryMiB: 2 * 70 + 2 * 240 + 2 * 200, pods: 6 }, // coredns ×2, ebs-csi-controller ×2, metrics-server ×2
   },
   gcp: {
     perNode: { cpuMillis: 200, memoryMiB: 300, pods: 5 }, // anetd (Dataplane V2), fluentbit-gke, gke-metrics-agent, pdcsi-node, netd
@@ -125,7 +126,10 @@ export function checkCapacity(resources: readonly CostResource[]): CapacityRepor
   }
   const cloud = group ? "aws" : "gcp";
   const machineType = group ? String(arr(group.inputs["instanceTypes"])[0]) : String(dig(pool!.inputs, "nodeConfig", "machineType"));
-  const nodes = group ? Number(dig(group.inputs, "scalingConfig", "minSize") ?? 1) : Number(dig(pool!.inputs, "autoscaling", "totalMinNodeCount") ?? 1);
+  // Staging and prod run one managed node group per AZ: the minimum is their sum.
+  const nodes = group
+    ? resources.filter((r) => r.type === "eks:index:ManagedNodeGroup").reduce((n, g) => n + Number(dig(g.inputs, "scalingConfig", "minSize") ?? 1), 0)
+    : Number(dig(pool!.inputs, "autoscaling", "totalMinNodeCount") ?? 1);
   const shape: MachineType | undefined = (cloud === "aws" ? (AWS_INSTANCE_TYPES as Record<string, MachineType>) : (GCP_MACHINE_TYPES as Record<string, MachineType>))[machineType];
   const warnings: string[] = [];
   if (!shape) warnings.push(`No shape known for ${machineType}: capacity not checked.`);

@@ -92,15 +92,22 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     ? Number(dig(arr(launchTemplates[0]!.inputs["blockDeviceMappings"])[0], "ebs", "volumeSize") ?? 20)
     : 20;
   const groups = of("eks:index:ManagedNodeGroup").length ? of("eks:index:ManagedNodeGroup") : of("aws:eks/nodeGroup:NodeGroup");
+  // One line per instance type and capacity type: per-AZ groups of the same shape add up.
+  const nodeLines = new Map<string, { type: string; spot: boolean; count: number }>();
   for (const g of groups) {
     const type = String(arr(g.inputs["instanceTypes"])[0] ?? "t3.medium");
-    const shape: MachineType | undefined = (AWS_INSTANCE_TYPES as Record<string, MachineType>)[type];
     const count = Number(obj(g.inputs["scalingConfig"])["minSize"] ?? obj(g.inputs["scalingConfig"])["desiredSize"] ?? 1);
     const spot = g.inputs["capacityType"] === "SPOT";
+    const key = `${type}/${spot}`;
+    nodeLines.set(key, { type, spot, count: (nodeLines.get(key)?.count ?? 0) + count });
+  }
+  for (const { type, spot, count } of nodeLines.values()) {
+    const shape: MachineType | undefined = (AWS_INSTANCE_TYPES as Record<string, MachineType>)[type];
     nodes += count;
     if (!shape) notes.push(`No price for instance type ${type}.`);
     const hourly = (shape?.hourlyUsd ?? 0) * (spot ? 1 - PRICES.awsSpotDiscount : 1);
-    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.awsSpotDiscount * 100}% off on-demand)` : "on-demand"}, at the minimum count`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
+    const where = groups.length > 1 ? ` in ${groups.length} node groups` : "";
+    add({ item: `${type} nodes, ${spot ? `spot (~${PRICES.awsSpotDiscount * 100}% off on-demand)` : "on-demand"}, at the minimum count${where}`, quantity: count, unit: "node", monthly: count * hourly * H, category: "compute" });
     add({ item: `gp3 node root volumes (${rootGb} GB each)`, quantity: count * rootGb, unit: "GB", monthly: count * rootGb * PRICES.gp3PerGbMonth, category: "storage" });
   }
   const kmsKeys = of("aws:kms/key:Key").length;
@@ -143,6 +150,11 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   if (lbs && (isAws || isGcp)) {
     const hourly = isAws ? PRICES.nlbHourly : PRICES.gcpForwardingRuleHourly;
     add({ item: `${isAws ? "Network Load Balancer" : "Forwarding rule"} per LoadBalancer Service (plus traffic)`, quantity: lbs, unit: "load balancer", monthly: lbs * hourly * H, category: "load-balancer" });
+    if (isAws) {
+      // An internet-facing NLB has a public IPv4 address in each AZ it spans (the public subnets).
+      const azs = of("aws:ec2/subnet:Subnet").filter((r) => obj(r.inputs["tags"])["kubernetes.io/role/elb"] === "1").length || arr(vpcs[0]?.inputs["availabilityZoneNames"]).length || Number(vpcs[0]?.inputs["numberOfAvailabilityZones"] ?? 2);
+      add({ item: `Public IPv4 addresses of the NLBs (one per AZ, ${azs} AZs)`, quantity: lbs * azs, unit: "address", monthly: lbs * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
+    }
   }
   if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");
   notes.push("Usage-based charges are not included: data transfer, NAT data processing, CloudWatch/Cloud Logging ingestion.");

@@ -7,7 +7,31 @@ import type { CallMock, StateMock } from "./mocks";
 
 const ACCOUNT = "111122223333";
 
+/**
+ * us-east-1 as one account might see it: names map to zone IDs in a shuffled order (another account
+ * sees another order), and use1-az3 (no EKS) sits behind a name like any other.
+ */
+export const ZONES = {
+  names: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"],
+  zoneIds: ["use1-az4", "use1-az6", "use1-az1", "use1-az2", "use1-az3", "use1-az5"],
+} as const;
+
+/** The identity the offline plan runs as: a session of the shipped stacks' admin role. */
+export const CALLER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admins/offline-plan`;
+
+const ASSUMED_ROLE = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
+
 export const CALLS: Readonly<Record<string, CallMock>> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: CALLER_ARN, userId: "AROAEXAMPLEOFFLINEPLAN:offline-plan", id: ACCOUNT }),
+  // Like the data source: for an assumed-role ARN the role behind it, otherwise the ARN itself.
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+    const arn = String(inputs["arn"]);
+    const m = ASSUMED_ROLE.exec(arn);
+    return m
+      ? { arn, issuerArn: `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`, issuerId: "AROAEXAMPLEOFFLINEPLAN", issuerName: m[3], sessionName: m[4], id: arn }
+      : { arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "", id: arn };
+  },
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ ...ZONES, groupNames: ["us-east-1"], id: "us-east-1" }),
   "gcp:organizations/getProject:getProject": (inputs) => ({ projectId: inputs["projectId"], number: "123456789012", name: inputs["projectId"] }),
 };
 

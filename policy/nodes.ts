@@ -1,7 +1,7 @@
 // Node capacity per stack: prod runs on on-demand capacity and never on a single node (a PDB with
 // minAvailable 1 cannot drain the only node; a spot reclaim takes every replica at once).
 
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { obj, type Obj } from "../lib/json";
 
 interface NodeCapacity {
@@ -26,15 +26,31 @@ export function nodeCapacity(type: string, props: Obj): NodeCapacity | undefined
   return undefined;
 }
 
-export const nodesCapacity: ResourceValidationPolicy = {
+/**
+ * A stack policy: the minimum counts across all node groups/pools of the stack, since staging and
+ * prod run one managed node group per AZ (three groups of one node are three nodes). In a real
+ * preview a managed node group shows as the eks:index:ManagedNodeGroup component and its
+ * aws:eks/nodeGroup:NodeGroup child: the components are counted when present, not both.
+ */
+export const nodesCapacity: StackValidationPolicy = {
   name: "nodes-capacity",
-  description: "Node groups and pools use an allowed capacity type (no spot where spotAllowed is false) and keep at least minNodes nodes.",
+  description: "Node groups and pools use an allowed capacity type (no spot where spotAllowed is false) and together keep at least minNodes nodes.",
   configSchema: { properties: { spotAllowed: { type: "boolean", default: true }, minNodes: { type: "integer", minimum: 1, default: 1 } } },
-  validateResource: (args, report) => {
-    const cap = nodeCapacity(args.type, args.props);
-    if (!cap) return;
+  validateStack: (args, report) => {
     const { spotAllowed = true, minNodes = 1 } = args.getConfig<{ spotAllowed?: boolean; minNodes?: number }>();
-    if (cap.spot && !spotAllowed) report("Runs on spot capacity, which can be reclaimed at any time: use on-demand here.");
-    if (cap.min !== undefined && cap.min < minNodes) report(`Can scale down to ${cap.min} node${cap.min === 1 ? "" : "s"}; at least ${minNodes} required here.`);
+    const all = args.resources.flatMap((r) => {
+      const cap = nodeCapacity(r.type, r.props);
+      return cap ? [{ r, cap }] : [];
+    });
+    const hasComponents = all.some(({ r }) => r.type === "eks:index:ManagedNodeGroup");
+    const counted = all.filter(({ r }) => !(hasComponents && r.type === "aws:eks/nodeGroup:NodeGroup"));
+    for (const { r, cap } of counted) {
+      if (cap.spot && !spotAllowed) report("Runs on spot capacity, which can be reclaimed at any time: use on-demand here.", r.urn);
+    }
+    const mins = counted.map(({ cap }) => cap.min);
+    if (counted.length > 0 && mins.every((m) => m !== undefined)) {
+      const total = mins.reduce((a, b) => a! + b!, 0)!;
+      if (total < minNodes) report(`Can scale down to ${total} node${total === 1 ? "" : "s"} in all; at least ${minNodes} required here.`, counted[0]!.r.urn);
+    }
   },
 };

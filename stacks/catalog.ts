@@ -52,6 +52,21 @@ export const AWS_REGIONS = [
   "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "sa-east-1",
 ] as const;
 
+/**
+ * Zone IDs where EKS does not accept cluster subnets (CreateCluster fails with
+ * UnsupportedAvailabilityZoneException): EKS user guide, "View Amazon EKS networking requirements
+ * for VPC and subnets", subnet requirements (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets).
+ * By ID: the AZ name that maps to one differs per account.
+ */
+/** The prefix of each reviewed region's AZ IDs (`use1-az1`): EC2 user guide, "AZ IDs". */
+export const AWS_ZONE_ID_PREFIX: Readonly<Record<(typeof AWS_REGIONS)[number], string>> = {
+  "us-east-1": "use1", "us-east-2": "use2", "us-west-1": "usw1", "us-west-2": "usw2", "ca-central-1": "cac1",
+  "eu-west-1": "euw1", "eu-west-2": "euw2", "eu-west-3": "euw3", "eu-central-1": "euc1", "eu-north-1": "eun1",
+  "ap-southeast-1": "apse1", "ap-southeast-2": "apse2", "ap-northeast-1": "apne1", "ap-south-1": "aps1", "sa-east-1": "sae1",
+};
+
+export const EKS_UNSUPPORTED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"] as const;
+
 /** GCP regions reviewed for GKE (prices above are us-central1). */
 export const GCP_REGIONS = [
   "us-central1", "us-east1", "us-east4", "us-west1", "us-west2",
@@ -84,6 +99,8 @@ export const PRICES = {
   elasticIpHourly: 0.005,
   cloudNatPerVmHourly: 0.0014,
   nlbHourly: 0.0225,
+  /** Each public IPv4 address, in use or idle (VPC pricing, "Public IPv4 address", since 2024-02): an internet-facing NLB holds one per AZ. */
+  publicIpv4Hourly: 0.005,
   gcpForwardingRuleHourly: 0.025,
   gp3PerGbMonth: 0.08,
   pdBalancedPerGbMonth: 0.1,
@@ -101,6 +118,7 @@ export const CREATION_MINUTES = {
   "eks:index:Cluster": 10,
   "eks:index:ManagedNodeGroup": 3,
   "awsx:ec2:Vpc": 2.5,
+  "aws:ec2/natGateway:NatGateway": 2,
   "aws:eks/addon:Addon": 1,
   "gcp:container/cluster:Cluster:zonal": 5,
   "gcp:container/cluster:Cluster:regional": 12,

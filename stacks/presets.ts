@@ -77,6 +77,11 @@ export interface EnvironmentDefaults {
   readonly capacityType: CapacityType;
   /** AWS: one NAT gateway for the VPC, or one per AZ (survives the loss of an AZ). */
   readonly natGateways: "single" | "one-per-az";
+  /**
+   * AWS: one managed node group per AZ. Off in dev: its spot nodes are cheaper to find across all
+   * AZs in one group, and its volumes are throwaway (a Pending pod is a nuisance there, not an outage).
+   */
+  readonly nodeGroupPerAz: boolean;
   /** AZs when awsAvailabilityZones is empty. */
   readonly availabilityZoneCount: number;
   readonly deletionProtection: boolean;
@@ -96,6 +101,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   dev: {
     capacityType: "spot",
     natGateways: "single",
+    nodeGroupPerAz: false,
     availabilityZoneCount: 2,
     deletionProtection: false,
     controlPlaneLogs: ["audit", "authenticator"],
@@ -108,6 +114,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   staging: {
     capacityType: "on-demand",
     natGateways: "single",
+    nodeGroupPerAz: true,
     availabilityZoneCount: 2,
     deletionProtection: false,
     controlPlaneLogs: ["api", "audit", "authenticator"],
@@ -120,6 +127,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   prod: {
     capacityType: "on-demand",
     natGateways: "one-per-az",
+    nodeGroupPerAz: true,
     availabilityZoneCount: 3,
     deletionProtection: true,
     controlPlaneLogs: ["api", "audit", "authenticator", "controllerManager", "scheduler"],

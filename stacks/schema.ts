@@ -33,7 +33,7 @@ export const CONFIG_KEYS = {
   allowDestroy: { type: "boolean", group: "core", default: false, description: "Turn off cluster deletion protection and resource protection, so that `pulumi destroy` can run (prod). Data volumes are still retained." },
   // aws
   awsRegion: { type: "string", group: "aws", default: "", description: "AWS region (required when cloud is aws)." },
-  awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets; empty: the region's first 2 (3 in prod)." },
+  awsAvailabilityZones: { type: "array", group: "aws", default: [], description: "AZs for subnets, as names (us-east-1a) or IDs (use1-az1); empty: the region's first 2 (3 in prod) zone IDs that EKS supports." },
   awsVpcCidr: { type: "string", group: "aws", default: "10.0.0.0/16", description: "VPC CIDR, /16 to /24: private subnets (half the VPC) and public ones per AZ; each private subnet at least a /24." },
   awsAdminPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given cluster-admin through EKS access entries." },
   awsViewPrincipals: { type: "array", group: "aws", default: [], description: "IAM role/user ARNs given read access to every Kubernetes object, Secrets included (AmazonEKSAdminViewPolicy), through EKS access entries: the CI identity of previews and drift checks." },

@@ -5,11 +5,20 @@ import type { AppImage, CapacityType, Cloud, ControlPlaneLog, Environment, Size 
 export interface AwsPlatformSettings {
   readonly cloud: "aws";
   readonly region: string;
-  /** Explicit AZs; empty means "the region's first `availabilityZoneCount`". */
+  /**
+   * Pinned AZs, by name (us-east-1a: account-specific) or by ID (use1-az1); empty means the
+   * region's first `availabilityZoneCount` zones that EKS supports, by ID.
+   */
   readonly availabilityZones: readonly string[];
   readonly availabilityZoneCount: number;
   readonly vpcCidr: string;
   readonly natGateways: "single" | "one-per-az";
+  /** One managed node group per AZ (pods with EBS volumes), or one across all AZs. */
+  readonly nodeGroupPerAz: boolean;
+  /** Control-plane log retention; follows the environment, not allowDestroy. */
+  readonly logRetentionDays: number;
+  /** KMS key deletion window; follows the environment, not allowDestroy. */
+  readonly keyDeletionWindowDays: number;
   readonly adminPrincipals: readonly string[];
   /** Read-only access to every Kubernetes object (the CI identity of previews and drift checks). */
   readonly viewPrincipals: readonly string[];

@@ -5,14 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { EBS_CSI_POLICY_ARN, clusterAutoscalerPolicy, podIdentityTrustPolicy } from "./iam";
 
 // Pinned: the autoscaler supports only its own Kubernetes minor, so chart and image follow the
-// cluster's 1.35. Chart 9.59.0 (2026-07) has appVersion 1.35.0 and defaults to image v1.35.0
-// (charts 9.54.0-9.55.0 still defaulted to v1.34.2, hence the explicit tag).
+// cluster's 1.35. Chart 9.59.0 (2026-07) defaults to image v1.35.0; v1.35.2 is the latest 1.35
+// patch (registry.k8s.io/autoscaling/cluster-autoscaler; v1.35.1 promoted in kubernetes/k8s.io#9676),
+// pinned by digest so the tag cannot move under us.
 export const CLUSTER_AUTOSCALER_CHART = {
   chart: "cluster-autoscaler",
   repo: "https://kubernetes.github.io/autoscaler",
   version: "9.59.0",
   image: "registry.k8s.io/autoscaling/cluster-autoscaler",
-  imageTag: "v1.35.0",
+  imageTag: "v1.35.2@sha256:aac369dc283927a623deb1af54696efcc722ae79255aa07788422e495bab887d",
 } as const;
 
 /** The ServiceAccount the chart renders (rbac.serviceAccount.name), which Pod Identity targets. */
@@ -45,7 +46,7 @@ export function createAddons(
   name: string,
   args: AddonsArgs,
   cluster: eks.Cluster,
-  nodeGroup: eks.ManagedNodeGroup,
+  nodeGroups: readonly eks.ManagedNodeGroup[],
   k8sProvider: k8s.Provider,
   parent: pulumi.Resource,
   provider: aws.Provider,
@@ -57,14 +58,14 @@ export function createAddons(
   const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName, addonName: "eks-pod-identity-agent", ...managed }, opts);
 
   // CoreDNS after the nodes exist (see cluster.ts).
-  const coredns = new aws.eks.Addon(`${name}-coredns`, { clusterName, addonName: "coredns", ...managed }, { ...opts, dependsOn: [nodeGroup] });
+  const coredns = new aws.eks.Addon(`${name}-coredns`, { clusterName, addonName: "coredns", ...managed }, { ...opts, dependsOn: [...nodeGroups] });
   // Resource metrics for HorizontalPodAutoscalers (EKS does not run metrics-server by default;
   // it is offered as an EKS community add-on).
-  new aws.eks.Addon(`${name}-metrics-server`, { clusterName, addonName: "metrics-server", ...managed }, { ...opts, dependsOn: [nodeGroup] });
+  new aws.eks.Addon(`${name}-metrics-server`, { clusterName, addonName: "metrics-server", ...managed }, { ...opts, dependsOn: [...nodeGroups] });
 
   const ebsRole = podIdentityRole(`${name}-ebs-csi`, "EBS CSI driver controller (Pod Identity)", opts);
   new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsRole.name, policyArn: EBS_CSI_POLICY_ARN }, opts);
-  const ebsCsi = new aws.eks.Addon(
+  new aws.eks.Addon(
     `${name}-ebs-csi`,
     {
       clusterName,
@@ -72,7 +73,7 @@ export function createAddons(
       podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
       ...managed,
     },
-    { ...opts, dependsOn: [podIdentityAgent, nodeGroup] },
+    { ...opts, dependsOn: [podIdentityAgent, ...nodeGroups] },
   );
 
   // The default StorageClass workloads get through the platform interface.
@@ -87,7 +88,9 @@ export function createAddons(
       allowVolumeExpansion: true,
       reclaimPolicy: args.retainVolumes ? "Retain" : "Delete",
     },
-    { parent, provider: k8sProvider, dependsOn: [ebsCsi] },
+    // Needs the API only: claims wait (WaitForFirstConsumer) until a pod is scheduled, by when the
+    // driver runs; waiting for the add-on here only lengthened the first deploy.
+    { parent, provider: k8sProvider },
   );
 
   const autoscalerRole = podIdentityRole(`${name}-cluster-autoscaler`, "Cluster Autoscaler (Pod Identity)", opts);

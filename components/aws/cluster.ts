@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlaneLog } from "../../stacks/presets";
-import { viewAccessEntries } from "./access";
-import { CLUSTER_ADMIN_POLICY_ARN } from "./iam";
+import { adminAccessEntries, deployerCheck, noCreatorAdminEntry, viewAccessEntries } from "./access";
+import type { Network } from "./network";
 
 export interface ControlPlaneArgs {
   readonly clusterName: string;
@@ -15,6 +14,8 @@ export interface ControlPlaneArgs {
   readonly publicAccessCidrs: readonly string[];
   readonly controlPlaneLogs: readonly ControlPlaneLog[];
   readonly logRetentionDays: number;
+  /** Waiting period before a scheduled deletion of the Secrets key completes (7-30 days, KMS). */
+  readonly keyDeletionWindowDays: number;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -24,7 +25,12 @@ export interface ControlPlane {
   readonly secretsKey: aws.kms.Key;
 }
 
-export function createControlPlane(name: string, args: ControlPlaneArgs, vpc: awsx.ec2.Vpc, parent: pulumi.Resource, provider: aws.Provider): ControlPlane {
+/** Admin entries, then read-only ones: every principal that gets an access entry, nothing implicit (see ./access). */
+export function clusterAccessEntries(args: Pick<ControlPlaneArgs, "adminPrincipals" | "viewPrincipals">) {
+  return { ...adminAccessEntries(args.adminPrincipals), ...viewAccessEntries(args.viewPrincipals) };
+}
+
+export function createControlPlane(name: string, args: ControlPlaneArgs, network: Pick<Network, "vpcId" | "publicSubnetIds" | "privateSubnetIds">, parent: pulumi.Resource, provider: aws.Provider): ControlPlane {
   const opts = { parent, provider };
 
   // Envelope encryption of Secrets in etcd. $1/month; rotation yearly.
@@ -33,7 +39,7 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, vpc: aw
     {
       description: `EKS ${args.clusterName}: envelope encryption of Kubernetes Secrets`,
       enableKeyRotation: true,
-      deletionWindowInDays: args.deletionProtection ? 30 : 7,
+      deletionWindowInDays: args.keyDeletionWindowDays,
     },
     opts,
   );
@@ -45,29 +51,27 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, vpc: aw
     opts,
   );
 
-  const accessEntries = Object.fromEntries(
-    args.adminPrincipals.map((principalArn, i) => [
-      `admin-${i}`,
-      {
-        principalArn,
-        accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
-      },
-    ]),
-  );
+  // The identity running Pulumi must have an access entry of its own (the creator gets none):
+  // checked before the cluster is created.
+  const deployer = deployerCheck({ admin: args.adminPrincipals, view: args.viewPrincipals }, parent, provider);
 
   const cluster = new eks.Cluster(
     `${name}-eks`,
     {
       name: args.clusterName,
       version: args.kubernetesVersion,
-      vpcId: vpc.vpcId,
-      publicSubnetIds: vpc.publicSubnetIds,
-      privateSubnetIds: vpc.privateSubnetIds,
+      vpcId: network.vpcId,
+      publicSubnetIds: [...network.publicSubnetIds],
+      privateSubnetIds: [...network.privateSubnetIds],
       nodeAssociatePublicIpAddress: false,
       // Access entries only: no aws-auth ConfigMap to drift or lock yourself out with.
       authenticationMode: "API",
-      accessEntries: { ...accessEntries, ...viewAccessEntries(args.viewPrincipals) },
-      createOidcProvider: true,
+      accessEntries: clusterAccessEntries(args),
+      // No IAM OIDC provider: add-ons get AWS credentials through EKS Pod Identity, nothing uses IRSA.
+      createOidcProvider: false,
+      // Managed node groups run with the security group EKS creates for the cluster; the
+      // component's own cluster and node groups' security groups (and their rules) would be unused.
+      skipDefaultSecurityGroups: true,
       // The API default is EXTENDED: $0.60/h instead of $0.10/h once the version leaves standard support.
       upgradePolicy: { supportType: "STANDARD" },
       endpointPrivateAccess: true,
@@ -87,7 +91,13 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, vpc: aw
       corednsAddonOptions: { enabled: false },
       tags: { ...args.tags },
     },
-    { parent, providers: { aws: provider }, dependsOn: [logGroup] },
+    {
+      parent,
+      providers: { aws: provider },
+      // After the deployer check: a deployer without an entry stops the run here.
+      dependsOn: deployer.apply(() => [logGroup]),
+      transforms: [noCreatorAdminEntry],
+    },
   );
   return { cluster, secretsKey };
 }

@@ -6,7 +6,7 @@ import type { Platform, ServiceExposure } from "../platform";
 import { createAddons } from "./addons";
 import { createControlPlane } from "./cluster";
 import { createNetwork } from "./network";
-import { createNodeGroup } from "./nodes";
+import { createNodeGroups } from "./nodes";
 
 export interface EksPlatformArgs {
   /** EKS cluster name; also names the log group and tags subnets, so it is fixed up front. */
@@ -43,7 +43,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     // One explicit provider: region from settings (not ambient AWS_REGION), tags on everything.
     const awsProvider = new aws.Provider(`${name}-aws`, { region: a.region as aws.Region, defaultTags: { tags: { ...args.tags } } }, { parent: this });
 
-    const vpc = createNetwork(name, { clusterName: args.clusterName, vpcCidr: a.vpcCidr, availabilityZones: a.availabilityZones, availabilityZoneCount: a.availabilityZoneCount, natGateways: a.natGateways }, this, awsProvider);
+    const network = createNetwork(name, { clusterName: args.clusterName, vpcCidr: a.vpcCidr, availabilityZones: a.availabilityZones, availabilityZoneCount: a.availabilityZoneCount, natGateways: a.natGateways }, this, awsProvider);
     const { cluster } = createControlPlane(
       name,
       {
@@ -53,15 +53,16 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
         viewPrincipals: a.viewPrincipals,
         publicAccessCidrs: a.publicAccessCidrs,
         controlPlaneLogs: a.controlPlaneLogs,
-        logRetentionDays: a.deletionProtection ? 90 : 7,
+        logRetentionDays: a.logRetentionDays,
+        keyDeletionWindowDays: a.keyDeletionWindowDays,
         deletionProtection: a.deletionProtection,
         tags: args.tags,
       },
-      vpc,
+      network,
       this,
       awsProvider,
     );
-    const nodeGroup = createNodeGroup(name, { ...args.nodes, tags: args.tags }, cluster, vpc, this, awsProvider);
+    const nodeGroups = createNodeGroups(name, { ...args.nodes, perAz: a.nodeGroupPerAz, tags: args.tags }, cluster, network, this, awsProvider);
 
     this.clusterName = cluster.eksCluster.name;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -76,10 +77,10 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
       },
       { parent: this },
     );
-    const addons = createAddons(name, { clusterName: args.clusterName, region: a.region, retainVolumes: args.retainVolumes ?? false }, cluster, nodeGroup, this.provider, this, awsProvider);
+    const addons = createAddons(name, { clusterName: args.clusterName, region: a.region, retainVolumes: args.retainVolumes ?? false }, cluster, nodeGroups, this.provider, this, awsProvider);
     this.storageClassName = addons.storageClass.metadata.name;
     // Nodes to run on, and CoreDNS: the app resolves its peers (`redis`, `db`) by name.
-    this.workloadsWaitFor = [nodeGroup, addons.coredns];
+    this.workloadsWaitFor = [...nodeGroups, addons.coredns];
 
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../stacks/presets";
 import { NODE_POLICY_ARNS, ec2TrustPolicy } from "./iam";
+import type { Network } from "./network";
 
 export interface NodeGroupArgs {
   readonly instanceTypes: readonly string[];
@@ -11,17 +11,37 @@ export interface NodeGroupArgs {
   readonly maxCount: number;
   readonly diskSizeGb: number;
   readonly capacityType: CapacityType;
+  /**
+   * One managed node group per AZ (each in one private subnet) instead of one across all AZs. Pods
+   * with EBS volumes need it: a volume lives in one AZ, and the Cluster Autoscaler can only start a
+   * node in that AZ if a group is confined to it (its AWS guide, "Common Notes and Gotchas"; with
+   * `--balance-similar-node-groups` it keeps the groups even). @default false
+   */
+  readonly perAz?: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export function createNodeGroup(
+/**
+ * The preset's node counts split over `groups` groups: the minimum spread as evenly as possible
+ * (a group may start at 0: the autoscaler scales managed node groups from zero), the maximum
+ * rounded up so the total never drops below the preset's.
+ */
+export function splitScaling(minCount: number, maxCount: number, groups: number): { minSize: number; maxSize: number }[] {
+  const maxSize = Math.max(1, Math.ceil(maxCount / groups));
+  return Array.from({ length: groups }, (_, i) => {
+    const minSize = Math.floor(minCount / groups) + (i < minCount % groups ? 1 : 0);
+    return { minSize, maxSize: Math.max(maxSize, minSize) };
+  });
+}
+
+export function createNodeGroups(
   name: string,
   args: NodeGroupArgs,
   cluster: eks.Cluster,
-  vpc: awsx.ec2.Vpc,
+  network: Pick<Network, "privateSubnetIds" | "egress">,
   parent: pulumi.Resource,
   provider: aws.Provider,
-): eks.ManagedNodeGroup {
+): eks.ManagedNodeGroup[] {
   const opts = { parent, provider };
   const role = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: ec2TrustPolicy(), description: "EKS managed node group: kubelet, VPC CNI, image pulls" }, opts);
   const attachments = NODE_POLICY_ARNS.map(
@@ -48,23 +68,30 @@ export function createNodeGroup(
     opts,
   );
 
-  return new eks.ManagedNodeGroup(
-    `${name}-nodes`,
-    {
-      cluster,
-      nodeRole: role,
-      subnetIds: vpc.privateSubnetIds,
-      amiType: "AL2023_x86_64_STANDARD",
-      instanceTypes: [...args.instanceTypes],
-      capacityType: args.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
-      launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-      scalingConfig: { minSize: args.minCount, maxSize: args.maxCount, desiredSize: args.minCount },
-      // The Cluster Autoscaler owns desiredSize between min and max; `pulumi up` must not reset it.
-      ignoreScalingChanges: true,
-      labels: { "voting-platform/capacity-type": args.capacityType },
-      tags: { ...args.tags },
-    },
-    // Resource-typed inputs (cluster, role) carry no dependency of their own: say it.
-    { parent, providers: { aws: provider }, dependsOn: [cluster, role, ...attachments] },
+  const subnets = network.privateSubnetIds;
+  const groups = args.perAz ? subnets.map((id, i) => ({ name: `${name}-nodes-${i}`, subnetIds: [id] })) : [{ name: `${name}-nodes`, subnetIds: [...subnets] }];
+  const scaling = splitScaling(args.minCount, args.maxCount, groups.length);
+  return groups.map(
+    (g, i) =>
+      new eks.ManagedNodeGroup(
+        g.name,
+        {
+          cluster,
+          nodeRole: role,
+          subnetIds: g.subnetIds,
+          amiType: "AL2023_x86_64_STANDARD",
+          instanceTypes: [...args.instanceTypes],
+          capacityType: args.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
+          launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+          scalingConfig: { ...scaling[i]!, desiredSize: scaling[i]!.minSize },
+          // The Cluster Autoscaler owns desiredSize between min and max; `pulumi up` must not reset it.
+          ignoreScalingChanges: true,
+          labels: { "voting-platform/capacity-type": args.capacityType },
+          tags: { ...args.tags },
+        },
+        // Resource-typed inputs (cluster, role) carry no dependency of their own: say it. Nodes
+        // pull images through NAT from their first minute: they wait for the private routes.
+        { parent, providers: { aws: provider }, dependsOn: [cluster, role, ...attachments, ...network.egress] },
+      ),
   );
 }

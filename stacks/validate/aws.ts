@@ -1,6 +1,6 @@
 // AWS (EKS) rules: region and AZs, the VPC layout, who may reach the API endpoint.
 
-import { AWS_REGIONS } from "../catalog";
+import { AWS_REGIONS, AWS_ZONE_ID_PREFIX, EKS_UNSUPPORTED_ZONE_IDS } from "../catalog";
 import { awsSubnetLayout } from "../network";
 import type { PlatformSettings } from "../settings";
 import type { ConfigKey } from "../schema";
@@ -14,8 +14,7 @@ export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, 
   } else if (!(AWS_REGIONS as readonly string[]).includes(v.awsRegion)) {
     report("awsRegion", oneOf(AWS_REGIONS));
   } else {
-    const foreign = v.awsAvailabilityZones.filter((z) => !new RegExp(`^${v.awsRegion}[a-z]$`).test(z));
-    if (foreign.length > 0) report("awsAvailabilityZones", `${foreign.join(", ")} not in ${v.awsRegion}: use ${v.awsRegion}a, ${v.awsRegion}b, ...`);
+    checkZones(v.awsAvailabilityZones, v.awsRegion as (typeof AWS_REGIONS)[number], report);
   }
   const azs = v.awsAvailabilityZones;
   if (new Set(azs).size !== azs.length) report("awsAvailabilityZones", "lists an AZ twice");
@@ -36,6 +35,10 @@ export function checkAws(v: Typed, report: Report, bad: ReadonlySet<ConfigKey>, 
     availabilityZoneCount: azCount,
     vpcCidr: v.awsVpcCidr,
     natGateways: env.natGateways,
+    nodeGroupPerAz: env.nodeGroupPerAz,
+    // allowDestroy lifts protection only: logs and the key's deletion window follow the environment.
+    logRetentionDays: env.deletionProtection ? 90 : 7,
+    keyDeletionWindowDays: env.deletionProtection ? 30 : 7,
     adminPrincipals: v.awsAdminPrincipals,
     viewPrincipals: v.awsViewPrincipals,
     publicAccessCidrs: v.awsPublicAccessCidrs,
@@ -57,4 +60,23 @@ function checkAccessEntryPrincipals(v: Typed, report: Report): void {
   }
   const both = v.awsViewPrincipals.filter((p) => v.awsAdminPrincipals.includes(p));
   if (both.length > 0) report("awsViewPrincipals", `${both.join(", ")} is also in awsAdminPrincipals: EKS allows one access entry per principal (409 ResourceInUseException); list it in one of them`);
+}
+
+/**
+ * Pinned AZs: names (us-east-1a) or IDs (use1-az1) of the stack's region, not mixed, and no zone ID
+ * EKS rejects (UnsupportedAvailabilityZoneException; EKS user guide, subnet requirements). Only IDs
+ * can be checked here: which physical zone a name is differs per account, so a pinned name is
+ * checked at preview time against the account's own mapping (components/aws/zones.ts).
+ */
+export function checkZones(zones: readonly string[], region: (typeof AWS_REGIONS)[number], report: Report): void {
+  const prefix = AWS_ZONE_ID_PREFIX[region];
+  const isName = (z: string) => new RegExp(`^${region}[a-z]$`).test(z);
+  const isId = (z: string) => new RegExp(`^${prefix}-az\\d+$`).test(z);
+  const foreign = zones.filter((z) => !isName(z) && !isId(z));
+  if (foreign.length > 0) report("awsAvailabilityZones", `${foreign.join(", ")} not in ${region}: use names ${region}a, ${region}b, ... or IDs ${prefix}-az1, ${prefix}-az2, ...`);
+  else if (zones.some(isName) && zones.some(isId)) report("awsAvailabilityZones", "mixes AZ names and AZ IDs: use one kind");
+  const unsupported = zones.filter((z) => (EKS_UNSUPPORTED_ZONE_IDS as readonly string[]).includes(z));
+  if (unsupported.length > 0) {
+    report("awsAvailabilityZones", `${unsupported.join(", ")}: EKS does not accept subnets in this zone (UnsupportedAvailabilityZoneException; EKS user guide, subnet requirements): pick other zone IDs`);
+  }
 }

@@ -43,7 +43,7 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   costCenter: z.string().regex(label, { error: labelMsg }),
   allowDestroy: z.boolean(),
   awsRegion: z.string(),
-  awsAvailabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be AZ names such as us-east-1a" })),
+  awsAvailabilityZones: z.array(z.string().regex(/^([a-z]{2}(-gov)?-[a-z]+-\d[a-z]|[a-z]{3,5}\d-az\d+)$/, { error: "must be AZ names such as us-east-1a or AZ IDs such as use1-az1" })),
   awsVpcCidr: cidrText,
   awsAdminPrincipals: iamPrincipalArns,
   awsViewPrincipals: iamPrincipalArns,

@@ -1,5 +1,4 @@
 import type * as aws from "@pulumi/aws";
-import type * as awsx from "@pulumi/awsx";
 import type * as eks from "@pulumi/eks";
 import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
@@ -9,51 +8,53 @@ import { EKS_LOAD_BALANCER_ANNOTATIONS, EksPlatform, type EksPlatformArgs } from
 import { clusterAutoscalerPolicy } from "../../components/aws/iam";
 import { planJson } from "../helpers/plan";
 import { registered } from "../helpers/mock-runtime";
-import { all, find, inputsOf } from "../helpers/records";
+import { all, dependencyClosure, find, inputsOf } from "../helpers/records";
 
 interface Expect {
-  nat: string;
-  azs: string[];
+  nats: number;
+  /** Zone IDs picked from the offline account's us-east-1 (plan/cloud-mocks.ts ZONES): the lowest supported IDs. */
+  zoneIds: string[];
   logs: string[];
   deletionProtection: boolean;
   capacityType: string;
   instanceTypes: string[];
-  scaling: { minSize: number; maxSize: number; desiredSize: number };
+  /** One entry per managed node group. */
+  groups: { minSize: number; maxSize: number; desiredSize: number }[];
   disk: number;
   reclaimPolicy: string;
 }
 
 const expected: Record<string, Expect> = {
   dev: {
-    nat: "Single",
-    azs: ["us-east-1a", "us-east-1b"],
+    nats: 1,
+    zoneIds: ["use1-az1", "use1-az2"],
     logs: ["audit", "authenticator"],
     deletionProtection: false,
     capacityType: "SPOT",
     instanceTypes: ["t3.medium", "t3a.medium"],
-    scaling: { minSize: 2, maxSize: 4, desiredSize: 2 },
+    groups: [{ minSize: 2, maxSize: 4, desiredSize: 2 }],
     disk: 20,
     reclaimPolicy: "Delete",
   },
   staging: {
-    nat: "Single",
-    azs: ["us-east-1a", "us-east-1b"],
+    nats: 1,
+    zoneIds: ["use1-az1", "use1-az2"],
     logs: ["api", "audit", "authenticator"],
     deletionProtection: false,
     capacityType: "ON_DEMAND",
     instanceTypes: ["t3.large", "t3a.large"],
-    scaling: { minSize: 2, maxSize: 6, desiredSize: 2 },
+    groups: [{ minSize: 1, maxSize: 3, desiredSize: 1 }, { minSize: 1, maxSize: 3, desiredSize: 1 }],
     disk: 30,
     reclaimPolicy: "Delete",
   },
   prod: {
-    nat: "OnePerAz",
-    azs: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    nats: 3,
+    zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
     logs: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
     deletionProtection: true,
     capacityType: "ON_DEMAND",
     instanceTypes: ["m7i.large", "m6i.large"],
-    scaling: { minSize: 3, maxSize: 9, desiredSize: 3 },
+    groups: [1, 2, 3].map(() => ({ minSize: 1, maxSize: 3, desiredSize: 1 })),
     disk: 50,
     reclaimPolicy: "Retain",
   },
@@ -63,18 +64,32 @@ for (const [stack, e] of Object.entries(expected)) {
   describe(`EKS platform, stack ${stack}`, () => {
     const doc = () => planJson(stack);
 
-    it("builds the VPC with explicit AZs, subnets tagged for load balancers, and the environment's NAT strategy", () => {
-      const vpc = inputsOf<awsx.ec2.VpcArgs>(find(doc(), "awsx:ec2:Vpc"));
-      assert.deepEqual(vpc.natGateways, { strategy: e.nat });
-      assert.deepEqual(vpc.availabilityZoneNames, e.azs);
-      const specs = vpc.subnetSpecs as { type: string; cidrBlocks: string[]; tags: Record<string, string> }[];
-      const pub = specs.find((s) => s.type === "Public")!;
-      const priv = specs.find((s) => s.type === "Private")!;
-      assert.equal(pub.tags["kubernetes.io/role/elb"], "1");
-      assert.equal(priv.tags["kubernetes.io/role/internal-elb"], "1");
-      assert.equal(pub.tags[`kubernetes.io/cluster/voting-platform-${stack}`], "shared");
-      assert.equal(pub.cidrBlocks.length, e.azs.length);
-      assert.equal(priv.cidrBlocks.length, e.azs.length);
+    it("builds the VPC with subnets placed by supported zone ID, tagged for load balancers, and the environment's NAT gateways", () => {
+      const d = doc();
+      const subnets = all(d, "aws:ec2/subnet:Subnet").map((r) => inputsOf<aws.ec2.SubnetArgs>(r));
+      const pub = subnets.filter((s) => (s.tags as Record<string, string>)["kubernetes.io/role/elb"] === "1");
+      const priv = subnets.filter((s) => (s.tags as Record<string, string>)["kubernetes.io/role/internal-elb"] === "1");
+      assert.deepEqual(pub.map((s) => s.availabilityZoneId), e.zoneIds);
+      assert.deepEqual(priv.map((s) => s.availabilityZoneId), e.zoneIds);
+      assert.ok(subnets.every((s) => s.availabilityZone === undefined), "by ID, never by (account-specific) name");
+      assert.ok(!subnets.some((s) => s.availabilityZoneId === "use1-az3"), "use1-az3 (no EKS) is skipped although it sorts before use1-az4");
+      assert.equal((pub[0]!.tags as Record<string, string>)[`kubernetes.io/cluster/voting-platform-${stack}`], "shared");
+      assert.equal(all(d, "aws:ec2/natGateway:NatGateway").length, e.nats);
+      const natRoutes = all(d, "aws:ec2/route:Route").filter((r) => r.inputs["natGatewayId"] !== undefined);
+      assert.equal(natRoutes.length, e.zoneIds.length, "each private subnet's table routes through a NAT gateway");
+    });
+
+    it("starts the control plane once the subnets exist, without waiting for the NAT gateways", () => {
+      const d = doc();
+      const cluster = find(d, "eks:index:Cluster");
+      const nats = all(d, "aws:ec2/natGateway:NatGateway").map((r) => r.urn);
+      const closure = dependencyClosure(d, cluster.urn);
+      assert.ok(all(d, "aws:ec2/subnet:Subnet").every((s) => closure.has(s.urn)), "the cluster waits for every subnet");
+      assert.deepEqual(nats.filter((u) => closure.has(u)), [], "and for no NAT gateway");
+      for (const g of all(d, "eks:index:ManagedNodeGroup")) {
+        const c = dependencyClosure(d, g.urn);
+        assert.ok(nats.some((u) => c.has(u)), `${g.name} waits for NAT egress (image pulls)`);
+      }
     });
 
     it("configures the cluster: API auth with admin access entries, STANDARD support, restricted endpoint, KMS, logs", () => {
@@ -88,7 +103,8 @@ for (const [stack, e] of Object.entries(expected)) {
           accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
         },
       });
-      assert.equal(c.createOidcProvider, true);
+      assert.equal(c.createOidcProvider, false, "nothing uses IRSA: add-ons use Pod Identity");
+      assert.equal(c.skipDefaultSecurityGroups, true, "managed node groups use the EKS-created cluster security group");
       assert.deepEqual(c.upgradePolicy, { supportType: "STANDARD" });
       assert.equal(c.endpointPrivateAccess, true);
       assert.equal(c.endpointPublicAccess, true);
@@ -103,19 +119,23 @@ for (const [stack, e] of Object.entries(expected)) {
       assert.equal((c.corednsAddonOptions as { enabled: boolean }).enabled, false);
       const key = inputsOf<aws.kms.KeyArgs>(find(doc(), "aws:kms/key:Key"));
       assert.equal(key.enableKeyRotation, true);
+      assert.equal(key.deletionWindowInDays, e.deletionProtection ? 30 : 7);
       const logs = inputsOf<aws.cloudwatch.LogGroupArgs>(find(doc(), "aws:cloudwatch/logGroup:LogGroup"));
       assert.equal(logs.name, `/aws/eks/voting-platform-${stack}/cluster`);
       assert.equal(logs.retentionInDays, e.deletionProtection ? 90 : 7);
     });
 
-    it("runs nodes in private subnets from the preset: types, capacity, scaling left to the autoscaler, IMDSv2, encrypted disks", () => {
-      const ng = inputsOf<eks.ManagedNodeGroupArgs>(find(doc(), "eks:index:ManagedNodeGroup"));
-      assert.deepEqual(ng.instanceTypes, e.instanceTypes);
-      assert.equal(ng.capacityType, e.capacityType);
-      assert.deepEqual(ng.scalingConfig, e.scaling);
-      assert.equal(ng.ignoreScalingChanges, true);
-      assert.equal(ng.amiType, "AL2023_x86_64_STANDARD");
-      assert.deepEqual(ng.subnetIds, ["subnet-private-0", "subnet-private-1", "subnet-private-2"].slice(0, e.azs.length));
+    it("runs nodes in private subnets from the preset (one group per AZ where EBS-backed pods run): types, capacity, scaling left to the autoscaler, IMDSv2, encrypted disks", () => {
+      const groups = all(doc(), "eks:index:ManagedNodeGroup").map((r) => inputsOf<eks.ManagedNodeGroupArgs>(r));
+      assert.deepEqual(groups.map((g) => g.scalingConfig), e.groups);
+      const privateIds = all(doc(), "aws:ec2/subnet:Subnet").filter((r) => r.name.includes("-private-")).map((r) => `${r.name}-id`);
+      assert.deepEqual(groups.map((g) => g.subnetIds), e.groups.length === 1 ? [privateIds] : privateIds.map((id) => [id]));
+      for (const ng of groups) {
+        assert.deepEqual(ng.instanceTypes, e.instanceTypes);
+        assert.equal(ng.capacityType, e.capacityType);
+        assert.equal(ng.ignoreScalingChanges, true);
+        assert.equal(ng.amiType, "AL2023_x86_64_STANDARD");
+      }
       const lt = inputsOf<aws.ec2.LaunchTemplateArgs>(find(doc(), "aws:ec2/launchTemplate:LaunchTemplate"));
       assert.deepEqual(lt.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
       assert.deepEqual(lt.blockDeviceMappings, [{ deviceName: "/dev/xvda", ebs: { volumeSize: e.disk, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
@@ -134,8 +154,7 @@ for (const [stack, e] of Object.entries(expected)) {
       const d = doc();
       const addons = Object.fromEntries(all(d, "aws:eks/addon:Addon").map((r) => [inputsOf<aws.eks.AddonArgs>(r).addonName as string, r]));
       assert.deepEqual(Object.keys(addons).sort(), ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "metrics-server"]);
-      const nodeGroup = find(d, "eks:index:ManagedNodeGroup");
-      assert.ok(addons["coredns"]!.dependsOn.includes(nodeGroup.urn), "coredns waits for the node group");
+      for (const nodeGroup of all(d, "eks:index:ManagedNodeGroup")) assert.ok(addons["coredns"]!.dependsOn.includes(nodeGroup.urn), `coredns waits for ${nodeGroup.name}`);
       const ebs = inputsOf<aws.eks.AddonArgs>(addons["aws-ebs-csi-driver"]!);
       assert.deepEqual(ebs.podIdentityAssociations, [{ roleArn: `arn:aws:iam::111122223333:role/${stack}-ebs-csi`, serviceAccount: "ebs-csi-controller-sa" }]);
       const sc = inputsOf<k8s.storage.v1.StorageClassArgs>(find(d, "kubernetes:storage.k8s.io/v1:StorageClass"));
@@ -157,7 +176,7 @@ for (const [stack, e] of Object.entries(expected)) {
       const values = rel.values as { autoDiscovery: { clusterName: string }; awsRegion: string; image: { tag: string }; rbac: { serviceAccount: { name: string } } };
       assert.equal(values.autoDiscovery.clusterName, `voting-platform-${stack}`);
       assert.equal(values.awsRegion, "us-east-1");
-      assert.equal(values.image.tag, "v1.35.0", "the autoscaler's minor must match the cluster's");
+      assert.match(values.image.tag, /^v1\.35\.\d+@sha256:[0-9a-f]{64}$/, "the autoscaler's minor must match the cluster's, pinned by digest");
       const assoc = inputsOf<aws.eks.PodIdentityAssociationArgs>(find(d, "aws:eks/podIdentityAssociation:PodIdentityAssociation"));
       assert.equal(assoc.serviceAccount, values.rbac.serviceAccount.name);
       assert.equal(assoc.namespace, "kube-system");
@@ -186,7 +205,7 @@ for (const [stack, e] of Object.entries(expected)) {
   });
 }
 
-/** A two-AZ, private-endpoint platform with no principals; `aws` overrides change one thing. */
+/** A two-AZ, private-endpoint platform whose only principal is the offline caller's role; `aws` overrides change one thing. */
 function smallPlatformArgs(aws: Partial<EksPlatformArgs["aws"]>): EksPlatformArgs {
   return {
     clusterName: "t-cluster",
@@ -197,7 +216,10 @@ function smallPlatformArgs(aws: Partial<EksPlatformArgs["aws"]>): EksPlatformArg
       availabilityZoneCount: 2,
       vpcCidr: "10.9.0.0/20",
       natGateways: "single",
-      adminPrincipals: [],
+      nodeGroupPerAz: false,
+      logRetentionDays: 7,
+      keyDeletionWindowDays: 7,
+      adminPrincipals: ["arn:aws:iam::111122223333:role/platform-admins"],
       viewPrincipals: [],
       publicAccessCidrs: [],
       deletionProtection: false,
@@ -219,10 +241,7 @@ describe("EksPlatform with no public CIDRs", () => {
     assert.equal(c.endpointPublicAccess, false);
     assert.equal(c.publicAccessCidrs, undefined);
     assert.equal(c.endpointPrivateAccess, true);
-    assert.deepEqual(c.accessEntries, {});
-    const vpc = inputsOf<awsx.ec2.VpcArgs>(find(records, "awsx:ec2:Vpc"));
-    assert.equal(vpc.numberOfAvailabilityZones, 2);
-    assert.equal(vpc.availabilityZoneNames, undefined);
+    assert.deepEqual(Object.keys(c.accessEntries as object), ["admin-0"]);
     assert.deepEqual(platform?.exposure, { type: "LoadBalancer", annotations: EKS_LOAD_BALANCER_ANNOTATIONS });
     assert.equal(EKS_LOAD_BALANCER_ANNOTATIONS["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
   });
@@ -232,7 +251,7 @@ describe("EksPlatform with read-only principals (CI previews and drift)", () => 
   it("gives each an access entry with AmazonEKSAdminViewPolicy on the cluster, beside the admins'", async () => {
     const records = await registered(() => {
       new EksPlatform("t", smallPlatformArgs({
-        adminPrincipals: ["arn:aws:iam::111122223333:role/admins"],
+        adminPrincipals: ["arn:aws:iam::111122223333:role/platform-admins"],
         viewPrincipals: ["arn:aws:iam::111122223333:role/ci-read", "arn:aws:iam::111122223333:role/auditors"],
       }));
     });

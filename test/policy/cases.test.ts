@@ -1,6 +1,6 @@
 // For each policy: a passing resource, and the same resource with one field changed, which fails.
 
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { evaluatePolicies, type PolicyPackConfig } from "../../plan/policy";
@@ -34,7 +34,7 @@ const deployment = () => ({
 const container = (d: Obj) => ((d["spec"] as Obj)["template"] as { spec: { containers: Obj[] } }).spec.containers[0]!;
 
 interface Case {
-  readonly policy: ResourceValidationPolicy;
+  readonly policy: ResourceValidationPolicy | StackValidationPolicy;
   readonly type: string;
   readonly good: () => Obj;
   /** One change that must produce a violation. */
@@ -187,6 +187,7 @@ const cases: [string, Case][] = [
     { policy: awsP.encryptedVolumes, type: "kubernetes:storage.k8s.io/v1:StorageClass", good: () => ({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } }), breakIt: (s) => (s["provisioner"] = "kubernetes.io/aws-ebs") },
   ],
   ["spot nodes where on-demand is required", { policy: nodesCapacity, type: "eks:index:ManagedNodeGroup", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ capacityType: "ON_DEMAND", scalingConfig: { minSize: 3, maxSize: 9 } }), breakIt: (n) => (n["capacityType"] = "SPOT") }],
+  ["per-AZ groups adding up to one node where two are required", { policy: nodesCapacity, type: "eks:index:ManagedNodeGroup", config: { spotAllowed: false, minNodes: 1 }, good: () => ({ scalingConfig: { minSize: 1, maxSize: 3 } }), breakIt: (n) => (n["scalingConfig"] = { minSize: 0, maxSize: 3 }) }],
   ["a single node where two are required", { policy: nodesCapacity, type: "aws:eks/nodeGroup:NodeGroup", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ scalingConfig: { minSize: 2, maxSize: 4 } }), breakIt: (n) => (n["scalingConfig"] = { minSize: 1, maxSize: 4 }) }],
   ["GKE spot pool where on-demand is required", { policy: nodesCapacity, type: "gcp:container/nodePool:NodePool", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ ...gkePool(), autoscaling: { totalMinNodeCount: 3 } }), breakIt: (p) => ((p["nodeConfig"] as Obj)["spot"] = true) }],
   ["GKE pool down to one node", { policy: nodesCapacity, type: "gcp:container/nodePool:NodePool", config: { spotAllowed: false, minNodes: 2 }, good: () => ({ ...gkePool(), autoscaling: { totalMinNodeCount: 3 } }), breakIt: (p) => (p["autoscaling"] = { totalMinNodeCount: 1 }) }],

@@ -56,3 +56,20 @@ describe("policy config", () => {
     }
   });
 });
+
+describe("nodes-capacity over per-AZ node groups", () => {
+  const group = (name: string, minSize: number, type = "eks:index:ManagedNodeGroup") => ({ ...record(type, { scalingConfig: { minSize, maxSize: 3 } }), urn: `urn:pulumi:t::voting-platform::${type}::${name}`, name });
+  const config = { "nodes-capacity": { enforcementLevel: "mandatory" as const, minNodes: 2 } };
+  const nodesOnly = policies.filter((p) => p.name === "nodes-capacity");
+
+  it("counts the groups together: three groups of one node meet a minimum of two", async () => {
+    assert.deepEqual(await evaluatePolicies([group("a", 1), group("b", 1), group("c", 1)], nodesOnly, config), []);
+    const v = await evaluatePolicies([group("a", 1), group("b", 0)], nodesOnly, config);
+    assert.match(v[0]!.message, /scale down to 1 node in all; at least 2/);
+  });
+
+  it("counts a managed node group once in a real preview (the component and its aws:eks/nodeGroup:NodeGroup child)", async () => {
+    const v = await evaluatePolicies([group("a", 1), group("a-child", 1, "aws:eks/nodeGroup:NodeGroup")], nodesOnly, config);
+    assert.equal(v.length, 1, "1 node, not 2");
+  });
+});
