@@ -94,20 +94,6 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     this.exposure = albExposure(exposure, certificateArn, [lbController]);
     if (domain) this.publishAddress = (address) => void createAppRecords(name, domain, address, this, awsProvider);
 
-    // One ALB for vote and result, through the AWS Load Balancer Controller.
-    const lbController = createLoadBalancerController(
-      name,
-      { clusterName: args.clusterName, region: a.region, vpcId: vpc.vpcId, replicas: args.nodes.minCount > 1 ? 2 : 1, tags: args.tags, waitFor: [...this.workloadsWaitFor, addons.podIdentityAgent] },
-      cluster,
-      this.provider,
-      this,
-      awsProvider,
-    );
-    const exposure: AlbExposureArgs = { groupName: args.clusterName, allowedCidrs: args.exposure?.allowedCidrs ?? [], ...(args.exposure?.domain ? { domain: args.exposure.domain } : {}) };
-    const domain = exposure.domain;
-    const certificateArn = domain ? createCertificate(name, domain, this, awsProvider) : undefined;
-    this.exposure = albExposure(exposure, certificateArn, [lbController]);
-    if (domain) this.publishAddress = (address) => void createAppRecords(name, domain, address, this, awsProvider);
 
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }
