@@ -258,6 +258,12 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
     }
     images[name] = given || DEFAULT_IMAGES[name];
   }
+  if (v.monitoringEnabled && v.alertWebhookUrl === "" && v.alertSlackWebhookUrl === "") {
+    warn(
+      "alertSlackWebhookUrl",
+      "no alert receiver is set (alertSlackWebhookUrl or alertWebhookUrl, as secrets): alerts are only visible in the Alertmanager and Prometheus UIs, nobody is notified",
+    );
+  }
   if (v.voteOptionA === v.voteOptionB && !bad.has("voteOptionA")) {
     report("voteOptionB", "must differ from voteOptionA");
   }

@@ -48,9 +48,11 @@ describe("placeholder values in the shipped dev stack", () => {
     await devStack(true);
     const { result, logged } = captureWarnings(() => loadSettings());
     assert.equal(result.platform.cloud, "aws");
-    assert.equal(logged.length, 2, logged.join("\n"));
-    assert.match(logged[0]!, /^warning: \[runtime\] voting-platform:awsAdminPrincipals = \["arn:aws:iam::111122223333:role\/platform-admins"\]: 111122223333 is an example account ID/);
-    assert.match(logged[1]!, /^warning: \[runtime\] voting-platform:awsPublicAccessCidrs = \["203\.0\.113\.0\/24"\]: .*documentation/);
+    assert.equal(logged.length, 3, logged.join("\n"));
+    const [alerts = "", principals = "", cidrs = ""] = [/alertSlackWebhookUrl/, /awsAdminPrincipals/, /awsPublicAccessCidrs/].map((re) => logged.find((l) => re.test(l)) ?? "");
+    assert.match(alerts, /^warning: \[runtime\] voting-platform:alertSlackWebhookUrl = "": no alert receiver is set/, "and that nobody gets the alerts");
+    assert.match(principals, /^warning: \[runtime\] voting-platform:awsAdminPrincipals = \["arn:aws:iam::111122223333:role\/platform-admins"\]: 111122223333 is an example account ID/);
+    assert.match(cidrs, /^warning: \[runtime\] voting-platform:awsPublicAccessCidrs = \["203\.0\.113\.0\/24"\]: .*documentation/);
   });
 
   it("pulumi up refuses with the same messages before the program registers any resource", async () => {
@@ -73,7 +75,8 @@ describe("placeholder values in the shipped dev stack", () => {
     assert.deepEqual(thrown.problems.map((p) => p.key), ["voting-platform:awsAdminPrincipals", "voting-platform:awsPublicAccessCidrs"]);
     for (const p of thrown.problems) assert.match(p.message, /pulumi up refuses to run until it is replaced/);
     assert.deepEqual(recorder.records.map((r) => r.type), ["pulumi:pulumi:Stack"], "nothing but the stack itself");
-    assert.deepEqual(logged.map((l) => l.replace("warning: [runtime] ", "")), thrown.problems.map(formatProblem), "the same messages, logged as warnings first");
+    const placeholderLogs = logged.map((l) => l.replace("warning: [runtime] ", "")).filter((l) => !l.startsWith("voting-platform:alertSlackWebhookUrl"));
+    assert.deepEqual(placeholderLogs, thrown.problems.map(formatProblem), "the same messages, logged as warnings first");
   });
 
   it("knows secretness from the Pulumi runtime (allConfig drops it): a secret value is refused and never shown", async () => {

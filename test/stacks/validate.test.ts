@@ -231,8 +231,20 @@ describe("placeholder values: a warning naming the key, and pulumi up refuses (b
     });
   }
 
+  it("no alert receiver: a warning that does not block up; one receiver silences it", () => {
+    const none = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"] });
+    assert.ok(none.ok);
+    assert.deepEqual(none.warnings.map((w) => [w.key, w.blocksUp]), [["voting-platform:alertSlackWebhookUrl", undefined]]);
+    const slack = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], alertSlackWebhookUrl: "[secret]" });
+    assert.ok(slack.ok);
+    assert.deepEqual(slack.warnings, []);
+    const off = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], monitoringEnabled: false });
+    assert.ok(off.ok);
+    assert.deepEqual(off.warnings, [], "no monitoring, no alerts to route");
+  });
+
   it("real values give no warning", () => {
-    const r = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "203.0.114.0/24"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"] });
+    const r = run({ ...aws, awsPublicAccessCidrs: ["198.18.0.0/15", "203.0.114.0/24"], awsAdminPrincipals: ["arn:aws:iam::210987654321:role/admins"], alertWebhookUrl: "[secret]" });
     assert.ok(r.ok);
     assert.deepEqual(r.warnings, []);
   });
