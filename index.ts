@@ -5,7 +5,6 @@ import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VotingApp } from "./components/voting-app";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
-import { CHART_IMAGES, EXPORTER_IMAGES } from "./stacks/presets";
 import { alertUrls, loadSettings } from "./stacks/config";
 
 const settings = loadSettings();
@@ -15,7 +14,7 @@ const k8sOpts = { providers: { kubernetes: platform.provider } };
 const app = new VotingApp(
   "voting",
   {
-    images: { ...settings.app.images, redisExporter: EXPORTER_IMAGES.redis, postgresExporter: EXPORTER_IMAGES.postgres },
+    images: { ...settings.app.images, redisExporter: settings.app.exporterImages.redis, postgresExporter: settings.app.exporterImages.postgres },
     optionA: settings.app.optionA,
     optionB: settings.app.optionB,
     replicas: settings.app.replicas,
@@ -49,7 +48,7 @@ const monitoring = settings.monitoring.enabled
       {
         metricsTargets: platform.metricsTargets,
         alerts: alertReceivers(settings.monitoring.alerts, alertUrls(settings)),
-        busyboxImage: CHART_IMAGES.busybox,
+        busyboxImage: settings.monitoring.busyboxImage,
         storageClassName: platform.storageClassName,
         retentionDays: settings.monitoring.retentionDays,
         storageGb: settings.monitoring.storageGb,

@@ -145,7 +145,7 @@ export const DEFAULT_IMAGES = {
 
 export type AppImage = keyof typeof DEFAULT_IMAGES;
 
-// Exporters beside Redis and Postgres (sidecars). Digests as published for these tags; both
+// Exporters (Deployments of their own beside Redis and Postgres). Digests as published for these tags; both
 // images run as fixed non-root users (redis_exporter 59000, postgres_exporter nobody/65534).
 export const EXPORTER_IMAGES = {
   redis: "docker.io/oliver006/redis_exporter:v1.73.0@sha256:1a8f5e48b2af0fb02d182be3ddd623e7e39881b6464bdb5bf843b1f6d45ed050",
@@ -158,3 +158,31 @@ export const EXPORTER_IMAGES = {
 export const CHART_IMAGES = {
   busybox: "docker.io/library/busybox:1.37.0",
 } as const;
+
+/**
+ * Where a Docker Official Image ("docker.io/library/...") is pulled from, per cloud. Docker Hub
+ * limits anonymous pulls to 10 per hour per IPv4 address (since April 2025), shared by every node
+ * behind one NAT address. ECR Public hosts the Docker Official Images as copies of Docker Hub's
+ * (gallery.ecr.aws/docker/library; the same manifests, so the same digests) with no such limit for
+ * pulls from AWS. GKE nodes already pull docker.io images through mirror.gcr.io (containerd's
+ * registry mirror on GKE nodes, cloud.google.com/kubernetes-engine/docs/how-to/image-streaming and
+ * /container-registry/docs/pulling-cached-images), falling back to Docker Hub for what it has not
+ * cached, so docker.io references stay as they are there.
+ */
+export const DOCKER_LIBRARY_REGISTRY: Readonly<Record<Cloud, string>> = {
+  aws: "public.ecr.aws/docker/library",
+  gcp: "docker.io/library",
+  existing: "docker.io/library",
+};
+
+/**
+ * The reference a node pulls for a default image: a private mirror of Docker Hub when one is set
+ * (e.g. an ECR pull-through cache `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub`, an Artifact
+ * Registry remote repository `<region>-docker.pkg.dev/<project>/<repo>`, Harbor), else the cloud's
+ * registry for Docker Official Images. The digest is kept: a mirror serves the same manifest.
+ */
+export function imageFor(ref: string, cloud: Cloud, mirror: string): string {
+  if (!ref.startsWith("docker.io/")) return ref;
+  if (mirror !== "") return `${mirror}/${ref.slice("docker.io/".length)}`;
+  return ref.startsWith("docker.io/library/") ? `${DOCKER_LIBRARY_REGISTRY[cloud]}/${ref.slice("docker.io/library/".length)}` : ref;
+}

@@ -68,6 +68,7 @@ export const CONFIG_KEYS = {
   redisImage: { type: "string", group: "app", default: "", description: "Redis image; empty: the pinned digest." },
   postgresImage: { type: "string", group: "app", default: "", description: "Postgres image; empty: the pinned digest." },
   databaseStorageGb: { type: "integer", group: "app", default: 0, description: "Postgres volume in GB (1 to 1000); 0: the size preset's (2/5/20). Raising it grows the claim in place; volumes never shrink." },
+  imageRegistryMirror: { type: "string", group: "app", default: "", description: "A private mirror of Docker Hub (registry host and path prefix, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub): every default docker.io image is pulled from it, same digests. Empty: ECR Public for Docker Official Images on AWS, docker.io elsewhere." },
   // monitoring
   monitoringEnabled: { type: "boolean", group: "monitoring", default: true, description: "Deploy kube-prometheus-stack and Grafana." },
   prometheusRetentionDays: { type: "integer", group: "monitoring", default: 0, description: "Prometheus retention in days (1 to 90); 0: the size preset's." },

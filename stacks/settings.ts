@@ -87,6 +87,8 @@ export interface AppSettings {
   readonly optionA: string;
   readonly optionB: string;
   readonly images: Readonly<Record<AppImage, string>>;
+  /** redis_exporter and postgres_exporter, from the same registry choice as the app's images. */
+  readonly exporterImages: { readonly redis: string; readonly postgres: string };
   readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
   readonly voteMaxReplicas: number;
   readonly databaseStorageGb: number;
@@ -107,6 +109,8 @@ export interface AlertSettings {
 export interface MonitoringSettings {
   readonly enabled: boolean;
   readonly alerts: AlertSettings;
+  /** busybox for kube-prometheus-stack's CRD upgrade job. */
+  readonly busyboxImage: string;
   readonly retentionDays: number;
   readonly storageGb: number;
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };

@@ -49,6 +49,7 @@ export interface Typed {
   redisImage: string;
   postgresImage: string;
   databaseStorageGb: number;
+  imageRegistryMirror: string;
   monitoringEnabled: boolean;
   prometheusRetentionDays: number;
   prometheusStorageGb: number;

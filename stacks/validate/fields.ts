@@ -73,6 +73,7 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   workerImage: image,
   redisImage: image,
   postgresImage: image,
+  imageRegistryMirror: z.string().regex(/^$|^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, { error: "must be a registry host with an optional path, no scheme and no trailing slash (e.g. registry.example.com/docker-hub)" }),
   databaseStorageGb: intRange(1, 1000, "the size preset's"),
   monitoringEnabled: z.boolean(),
   // "[secret]": an encrypted value the offline plan cannot read (plan/stackfile.ts).

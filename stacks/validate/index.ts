@@ -6,7 +6,7 @@
 // (./common.ts). A key that failed an earlier pass is not checked again.
 
 import { EXISTING_KUBERNETES_VERSIONS, GCP_MACHINE_TYPES, AWS_INSTANCE_TYPES, MANAGED_KUBERNETES_VERSIONS } from "../catalog";
-import { CLOUDS, DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZE_PRESETS, SIZES, type AppImage } from "../presets";
+import { CHART_IMAGES, CLOUDS, DEFAULT_IMAGES, EXPORTER_IMAGES, imageFor, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZE_PRESETS, SIZES, type AppImage } from "../presets";
 import { CONFIG_KEYS, PROJECT, configKeyNames, qualified, type ConfigKey, type ConfigKeySpec } from "../schema";
 import type { ConfigProblem, ConfigWarning, PlatformSettings, Settings } from "../settings";
 import { checkAws } from "./aws";
@@ -256,7 +256,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
     } else if (prod && given !== "" && !given.includes("@sha256:")) {
       report(key, "must be pinned by digest in prod (name:tag@sha256:...): tags can be moved");
     }
-    images[name] = given || DEFAULT_IMAGES[name];
+    images[name] = given || imageFor(DEFAULT_IMAGES[name], v.cloud, v.imageRegistryMirror);
   }
   if (v.monitoringEnabled && v.alertWebhookUrl === "" && v.alertSlackWebhookUrl === "") {
     warn(
@@ -293,6 +293,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
         optionA: v.voteOptionA,
         optionB: v.voteOptionB,
         images,
+        exporterImages: { redis: imageFor(EXPORTER_IMAGES.redis, v.cloud, v.imageRegistryMirror), postgres: imageFor(EXPORTER_IMAGES.postgres, v.cloud, v.imageRegistryMirror) },
         replicas,
         voteMaxReplicas: Math.max(preset.voteMaxReplicas, replicas.vote),
         databaseStorageGb: v.databaseStorageGb || preset.databaseStorageGb,
@@ -301,6 +302,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
       },
       monitoring: {
         enabled: v.monitoringEnabled,
+        busyboxImage: imageFor(CHART_IMAGES.busybox, v.cloud, v.imageRegistryMirror),
         alerts: { webhook: v.alertWebhookUrl !== "", slack: v.alertSlackWebhookUrl !== "", slackChannel: v.alertSlackChannel, minSeverity: v.alertMinSeverity },
         retentionDays: v.prometheusRetentionDays || preset.prometheus.retentionDays,
         storageGb: v.prometheusStorageGb || preset.prometheus.storageGb,

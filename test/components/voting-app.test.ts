@@ -258,6 +258,8 @@ describe("voting app per environment", () => {
     assert.equal((byName(d, "kubernetes:apps/v1:Deployment", "result").inputs["spec"] as { replicas: number }).replicas, 2);
     const hpa = find(d, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs["spec"] as { minReplicas: number };
     assert.equal(hpa.minReplicas, 2, "vote's two replicas are the HPA's minimum");
+    assert.match(String(containers(byName(d, "kubernetes:apps/v1:StatefulSet", "db"))[0]!.image), /^public\.ecr\.aws\/docker\/library\/postgres:15-alpine@sha256:/, "off Docker Hub's anonymous limit on AWS");
+    assert.match(String(containers(byName(d, "kubernetes:apps/v1:Deployment", "redis"))[0]!.image), /^public\.ecr\.aws\/docker\/library\/redis:alpine@sha256:/);
     const claim = (byName(d, "kubernetes:apps/v1:StatefulSet", "db").inputs["spec"] as { volumeClaimTemplates: { spec: { storageClassName: string } }[] }).volumeClaimTemplates[0]!;
     assert.equal(claim.spec.storageClassName, "gp3-encrypted", "the EKS platform's class");
   });

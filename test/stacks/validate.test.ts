@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AWS_INSTANCE_TYPES } from "../../stacks/catalog";
-import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS } from "../../stacks/presets";
+import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS, imageFor } from "../../stacks/presets";
 import type { Settings } from "../../stacks/settings";
 import { validateSettings, type SettingsResult } from "../../stacks/validate";
 
@@ -41,7 +41,12 @@ describe("valid settings", () => {
     assert.equal(s.platform.deletionProtection, false);
     assert.deepEqual(s.nodes, { instanceTypes: ["t3.medium", "t3a.medium"], minCount: 2, maxCount: 4, diskSizeGb: 20, capacityType: "spot" });
     assert.equal(s.kubernetesVersion, "1.35");
-    assert.deepEqual(s.app.images, DEFAULT_IMAGES);
+    assert.deepEqual(s.app.images, {
+      ...DEFAULT_IMAGES,
+      // Docker Official Images from ECR Public on AWS (no anonymous Docker Hub limit), same digests.
+      redis: DEFAULT_IMAGES.redis.replace("docker.io/library/", "public.ecr.aws/docker/library/"),
+      postgres: DEFAULT_IMAGES.postgres.replace("docker.io/library/", "public.ecr.aws/docker/library/"),
+    });
     assert.deepEqual(s.tags, { project: "voting-platform", stack: "t", environment: "dev" });
   });
 
@@ -205,6 +210,29 @@ describe("allowDestroy", () => {
     assert.equal(s.app.retainData, true);
     const normal = ok(awsProd);
     assert.equal(normal.app.protectData, true);
+  });
+});
+
+describe("image registries", () => {
+  it("pulls Docker Official Images from ECR Public on AWS, leaves docker.io to GKE's mirror and existing clusters, keeps other registries", () => {
+    const pg = DEFAULT_IMAGES.postgres;
+    const digest = pg.slice(pg.indexOf("@"));
+    assert.equal(imageFor(pg, "aws", ""), `public.ecr.aws/docker/library/postgres:15-alpine${digest}`);
+    assert.equal(imageFor(pg, "gcp", ""), pg);
+    assert.equal(imageFor(pg, "existing", ""), pg);
+    assert.equal(imageFor(DEFAULT_IMAGES.vote, "aws", ""), DEFAULT_IMAGES.vote, "not an official image: stays on docker.io");
+    assert.equal(imageFor("quay.io/prometheuscommunity/postgres-exporter:v0.16.0", "aws", "m.example.com/hub"), "quay.io/prometheuscommunity/postgres-exporter:v0.16.0");
+  });
+
+  it("a private mirror takes every default docker.io image, digests unchanged", () => {
+    const s = ok({ ...aws, imageRegistryMirror: "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub" });
+    for (const [name, ref] of Object.entries(s.app.images)) {
+      assert.ok(ref.startsWith("123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/"), name);
+      assert.equal(ref.slice(ref.indexOf("@")), DEFAULT_IMAGES[name as keyof typeof DEFAULT_IMAGES].slice(DEFAULT_IMAGES[name as keyof typeof DEFAULT_IMAGES].indexOf("@")), name);
+    }
+    assert.equal(s.app.exporterImages.redis.split("/")[0], "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+    assert.match(s.monitoring.busyboxImage, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/library\/busybox:/);
+    assert.deepEqual(problems({ ...aws, imageRegistryMirror: "https://registry.example.com/" }).map((p) => p.key), ["voting-platform:imageRegistryMirror"]);
   });
 });
 
