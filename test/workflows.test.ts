@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -67,13 +68,19 @@ function runStep(
   script: string,
   env: Record<string, string>,
   fakes: Record<string, string>,
-  { shellArgs = ["--noprofile", "--norc", "-eo", "pipefail"], cwd = ".", files = {} as Record<string, string> } = {},
+  {
+    shellArgs = ["--noprofile", "--norc", "-eo", "pipefail"],
+    cwd = ".",
+    files = {} as Record<string, string>,
+    setup = (_work: string): void => undefined,
+  } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), "wf-step-"));
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
   mkdirSync(path.join(dir, "work", cwd), { recursive: true });
   for (const [f, body] of Object.entries(files)) writeFileSync(path.join(dir, "work", f), body);
+  setup(path.join(dir, "work"));
   for (const [name, body] of Object.entries(fakes)) {
     writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\n${body}\n`);
     chmodSync(path.join(bin, name), 0o755);
@@ -91,6 +98,30 @@ function runStep(
   });
   const outputs = Object.fromEntries(readFileSync(output, "utf8").split("\n").filter(Boolean).map((l) => l.split("=", 2) as [string, string]));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs, summary: readFileSync(summary, "utf8"), dir };
+}
+
+/**
+ * The value GitHub gives a `${{ expression }}` input, evaluated with GitHub's expression engine
+ * (@actions/expressions) over the given contexts: what pulumi/actions reads with getBooleanInput.
+ */
+async function evaluate(input: unknown, contexts: Record<string, unknown>): Promise<string> {
+  const m = /^\$\{\{(.*)\}\}$/s.exec(String(input));
+  if (!m) return String(input);
+  const { Lexer, Parser, Evaluator, data } = await import("@actions/expressions");
+  const expr = new Parser(new Lexer(m[1]!).lex().tokens, Object.keys(contexts), []).parse();
+  return new Evaluator(expr, JSON.parse(JSON.stringify(contexts), data.reviver) as InstanceType<typeof data.Dictionary>).evaluate().coerceString();
+}
+
+/** Runs a github-script step's code the way actions/github-script does (an async function of require, github, context). */
+async function runGithubScript(script: string, cwd: string, github: unknown, context: unknown): Promise<void> {
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+  const here = process.cwd();
+  process.chdir(cwd);
+  try {
+    await new AsyncFunction("require", "github", "context", script)(createRequire(path.join(ROOT, "package.json")), github, context);
+  } finally {
+    process.chdir(here);
+  }
 }
 
 describe("GitHub workflows", () => {
@@ -266,11 +297,37 @@ describe("GitHub workflows", () => {
     const previewStep = steps(preview).find((s) => s.with?.["command"] === "preview")!;
     assert.equal(previewStep.if, "steps.stack.outputs.exists == 'true'");
     assert.equal(previewStep.with?.["upsert"], undefined, "a read-only preview does not create stacks");
-    const at = (code: number) => runStep(check.run!, { STACK_NAME: "org/dev" }, { pulumi: `echo "error: something" >&2; exit ${code}` });
+    assert.equal(steps(preview)[0]!.with?.["fetch-depth"], 0, "the base branch is fetched (origin/<base>)");
+    // A real repository whose origin/main has Pulumi.dev.yaml but not Pulumi.newstack.yaml.
+    const baseBranch = (work: string) => {
+      const git = (...args: string[]) => {
+        const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: work, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+      };
+      git("init", "-q");
+      writeFileSync(path.join(work, "Pulumi.dev.yaml"), "config: {}\n");
+      git("add", "Pulumi.dev.yaml");
+      git("commit", "-q", "-m", "base");
+      git("update-ref", "refs/remotes/origin/main", "HEAD");
+    };
+    const at = (code: number, stack = "dev", base = "main") =>
+      runStep(check.run!, { STACK: stack, STACK_NAME: `org/${stack}`, BASE_REF: base }, { pulumi: `echo "error: no stack named 'org/${stack}' found" >&2; exit ${code}` }, { setup: baseBranch });
     assert.equal(at(0).outputs["exists"], "true");
+    // Not found, and the pull request adds the stack: skip with a notice.
+    const added = at(6, "newstack");
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(added.outputs["exists"], "false");
+    assert.match(added.stdout, /::notice title=No stack org\/newstack yet::this pull request adds Pulumi\.newstack\.yaml/);
+    // Not found, but the base branch has the stack: wrong org, renamed stack or a token without access.
     const missing = at(6);
-    assert.equal(missing.code, 0);
-    assert.equal(missing.outputs["exists"], "false");
+    assert.equal(missing.code, 1, "a stack the base branch has must exist");
+    assert.equal(missing.outputs["exists"], undefined);
+    assert.match(missing.stdout, /::error title=Stack org\/dev not found::Pulumi\.dev\.yaml is on main.*PULUMI_ORG.*PULUMI_ACCESS_TOKEN/);
+    assert.match(missing.stderr, /no stack named 'org\/dev' found/, "the CLI's own message is shown");
+    // The base branch cannot be read: no guessing.
+    const unreadable = at(6, "newstack", "release");
+    assert.equal(unreadable.code, 1);
+    assert.match(unreadable.stdout, /origin\/release cannot be read/);
     const denied = at(3);
     assert.equal(denied.code, 3, "credentials problems fail the job");
   });
@@ -282,9 +339,100 @@ describe("GitHub workflows", () => {
       assert.equal(step.with?.["policyPackConfigs"], "policy/config/${{ matrix.stack }}.json");
     }
     const preview = steps(jobs("pull-request.yml")["preview"]!).find((s) => s.with?.["command"] === "preview")!.with!;
-    assert.equal(preview["diff"], true);
-    assert.equal(preview["comment-on-pr"], true);
     assert.equal(preview["edit-pr-comment"], true);
+  });
+
+  it("shows prod's property values (--diff, the preview comment) only when the repository is private", async () => {
+    const preview = steps(jobs("pull-request.yml")["preview"]!).find((s) => s.with?.["command"] === "preview")!.with!;
+    const up = steps(jobs("pulumi-up.yml")["up"]!).find((s) => s.with?.["command"] === "up")!.with!;
+    const deployed = Object.values(jobs("deploy.yml")).flatMap((j) => JSON.parse(String((j["with"] as Obj)["stacks"])) as Obj[]);
+    for (const entry of deployed) assert.equal(entry["prod"] === true, prodStacks.includes(String(entry["stack"])), `deploy.yml marks ${String(entry["stack"])}`);
+    const entries = (jobs("pull-request.yml")["preview"]!["strategy"] as { matrix: { include: Obj[] } }).matrix.include;
+    for (const priv of [true, false]) {
+      const github = { event: { repository: { private: priv } } };
+      for (const matrix of entries) {
+        const shown = String(priv || !prodStacks.includes(String(matrix["stack"])));
+        assert.equal(await evaluate(preview["diff"], { github, matrix }), shown, `preview --diff of ${String(matrix["stack"])}, private=${priv}`);
+        assert.equal(await evaluate(preview["comment-on-pr"], { github, matrix }), shown, `preview comment of ${String(matrix["stack"])}, private=${priv}`);
+      }
+      for (const matrix of deployed) {
+        assert.equal(await evaluate(up["diff"], { github, matrix }), String(priv || matrix["prod"] !== true), `up --diff of ${String(matrix["stack"])}, private=${priv}`);
+      }
+    }
+    // The engine really evaluates (so the checks above can fail).
+    assert.equal(await evaluate("${{ github.event.repository.private || matrix.prod }}", { github: { event: { repository: { private: false } } }, matrix: { prod: false } }), "false");
+  });
+
+  describe("the offline-plan comment", () => {
+    const script = String(steps(jobs("pull-request.yml")["plan-comment"]!).find((s) => String(s.uses).startsWith("actions/github-script@"))!.with?.["script"]);
+    const fenceBlocks = (md: string) => md.split("\n").filter((l) => /^\s*(```|~~~)/.test(l)).length;
+    /** A stack's plan.md: headline, a diff table of `rows` rows, then the two diagrams (as plan/markdown.ts writes it). */
+    const planMd = (stack: string, rows: number, slices = 30) =>
+      [
+        `### Offline plan: \`${stack}\``,
+        "",
+        "**Cost** $1.00/month",
+        "",
+        "| | resource | inputs changed |",
+        "| --- | --- | --- |",
+        ...Array.from({ length: rows }, (_, i) => `| ~ | \`aws:ec2/subnet:Subnet ${stack}-subnet-${i}\` | tags, cidrBlock |`),
+        "",
+        "```mermaid",
+        "pie showData",
+        `    title ${stack}`,
+        ...Array.from({ length: slices }, (_, i) => `    "line ${i} of the cost estimate with a long label" : ${i + 1}.00`),
+        "```",
+        "",
+        "```mermaid",
+        "gantt",
+        "    dateFormat X",
+        ...Array.from({ length: slices }, (_, i) => `    step ${i} :t${i}, ${i === 0 ? "0" : `after t${i - 1}`}, 60s`),
+        "```",
+      ].join("\n");
+
+    async function comment(plans: Record<string, string>): Promise<string> {
+      const dir = mkdtempSync(path.join(tmpdir(), "wf-comment-"));
+      for (const [d, md] of Object.entries(plans)) {
+        mkdirSync(path.join(dir, "plans", d), { recursive: true });
+        writeFileSync(path.join(dir, "plans", d, "plan.md"), md);
+      }
+      const created: string[] = [];
+      const github = { paginate: async () => [], rest: { issues: { listComments: {}, createComment: async (a: { body: string }) => void created.push(a.body), updateComment: async () => assert.fail("no comment to update") } } };
+      await runGithubScript(script, dir, github, { payload: { pull_request: { number: 7 } }, repo: { owner: "o", repo: "r" } });
+      assert.equal(created.length, 1);
+      return created[0]!;
+    }
+    const sectionOf = (body: string, stack: string) => body.slice(body.indexOf(`### Offline plan: \`${stack}\``)).split(/\n\n(?=### Offline plan)/)[0]!;
+
+    it("keeps sections that fit whole, diagrams included", async () => {
+      const small = planMd("dev", 3);
+      const body = await comment({ "offline-plan-dev": small, "offline-plan-prod": planMd("prod", 2) });
+      assert.ok(body.startsWith("<!-- voting-platform:offline-plans -->"));
+      assert.equal(sectionOf(body, "dev"), small);
+    });
+
+    it("never cuts a section inside a mermaid block: diagrams go first, then the cut is at a line boundary outside any fence", async () => {
+      // Six stacks share 60,000 characters (10,000 each). `dev`'s table fits but its pie straddles
+      // the share; `prod`'s table alone is longer than the share.
+      const plans: Record<string, string> = {};
+      for (const s of ["dev", "gcp-dev", "gcp-prod", "local", "prod", "staging"]) plans[`offline-plan-${s}`] = planMd(s, 2);
+      plans["offline-plan-dev"] = planMd("dev", 120, 200);
+      plans["offline-plan-prod"] = planMd("prod", 400);
+      assert.ok(plans["offline-plan-dev"].indexOf("```mermaid") < 10000 && plans["offline-plan-dev"].length > 10000, "the share boundary falls inside dev's diagrams");
+      const body = await comment(plans);
+      assert.ok(body.length <= 65536, `${body.length} characters`);
+      for (const s of ["dev", "prod"]) {
+        const section = sectionOf(body, s);
+        assert.ok(section.length <= 10000, `${s}: ${section.length}`);
+        assert.equal(fenceBlocks(section) % 2, 0, `${s}: every fence is closed`);
+        assert.doesNotMatch(section, /```mermaid/, `${s}: the diagrams were dropped, not cut`);
+        assert.match(section, /… cut: the full plan, diagrams included, is in the job summary and the artifact offline-plan-/);
+      }
+      assert.equal(sectionOf(body, "dev").match(/^\| ~ \|/gm)!.length, 120, "dev keeps its whole table");
+      const prodRows = sectionOf(body, "prod").match(/^\| ~ \|/gm)!.length;
+      assert.ok(prodRows > 0 && prodRows < 400, `prod's table is cut between rows (${prodRows})`);
+      for (const s of ["gcp-dev", "staging"]) assert.equal(sectionOf(body, s), plans[`offline-plan-${s}`], `${s} is untouched`);
+    });
   });
 
   describe("drift", () => {
@@ -317,6 +465,9 @@ describe("GitHub workflows", () => {
       assert.match(script, /summary\.txt/);
       assert.match(script, /Drift detected in \$\{STACK\}/);
       assert.match(script, /Drift check failed for \$\{STACK\}/);
+      // The CLI has no working exit code for "a resource could not be read" (it exits 1): no code but 0 and 7 is named.
+      assert.match(script, /any exit code other than 0 and 7 means the refresh failed/);
+      assert.doesNotMatch(script + text("drift.yml").split("\nname:")[0], /\(exit [0-9]\)|\([0-9]\)|\b[3-6] (credentials|a resource|no such)/);
       assert.equal(report.if, "steps.refresh.outputs.result != 'clean' && !cancelled()");
       const fail = steps(jobs("drift.yml")["refresh"]!).at(-1)!;
       assert.equal(fail.if, "steps.refresh.outputs.result != 'clean'");
