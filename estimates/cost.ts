@@ -215,11 +215,6 @@ export function albGroups(resources: readonly CostResource[]): { internet: numbe
   return { internet: values.filter(Boolean).length, internal: values.filter((v) => !v).length };
 }
 
-/** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */
-export function gcpForwardingRulesHourly(n: number): number {
-  return n <= 0 ? 0 : PRICES.gcpForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpForwardingRuleExtraHourly;
-}
-
 /** GB requested by PersistentVolumeClaims: StatefulSet claim templates and the Helm releases' volumes. */
 export function volumeClaims(resources: readonly CostResource[]): number {
   let total = 0;
