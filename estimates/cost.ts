@@ -127,9 +127,13 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     const disk = Number(nc["diskSizeGb"] ?? 100);
     add({ item: `pd-balanced node boot disks (${disk} GB each)`, quantity: count * disk, unit: "GB", monthly: count * disk * PRICES.pdBalancedPerGbMonth, category: "storage" });
   }
-  if (of("gcp:compute/routerNat:RouterNat").length && nodes) {
+  const nats = of("gcp:compute/routerNat:RouterNat");
+  if (nats.length && nodes) {
     add({ item: "Cloud NAT (per VM using it)", quantity: nodes, unit: "VM", monthly: nodes * PRICES.cloudNatPerVmHourly * H, category: "network" });
   }
+  // AUTO_ONLY: Google allocates the external address(es); one covers this pool's size. MANUAL_ONLY lists them.
+  const natIps = nats.reduce((n, r) => n + (r.inputs["natIpAllocateOption"] === "MANUAL_ONLY" ? arr(r.inputs["natIps"]).length : 1), 0);
+  if (natIps) add({ item: "Cloud NAT external IPv4 address", quantity: natIps, unit: "address", monthly: natIps * PRICES.gcpExternalIpHourly * H, category: "network" });
   const gcpKeys = of("gcp:kms/cryptoKey:CryptoKey").length;
   if (gcpKeys) add({ item: "Cloud KMS key version", quantity: gcpKeys, unit: "key", monthly: gcpKeys * PRICES.gcpKmsKeyVersionMonthly, category: "security" });
 
@@ -141,10 +145,13 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   }
   const lbs = of("kubernetes:core/v1:Service").filter((s) => obj(s.inputs["spec"])["type"] === "LoadBalancer").length;
   const azs = awsZones(resources);
-  if (lbs && (isAws || isGcp)) {
-    const hourly = isAws ? PRICES.nlbHourly : PRICES.gcpForwardingRuleHourly;
-    add({ item: `${isAws ? "Network Load Balancer" : "Forwarding rule"} per LoadBalancer Service (plus traffic)`, quantity: lbs, unit: "load balancer", monthly: lbs * hourly * H, category: "load-balancer" });
-    if (isAws) add({ item: `Public IPv4 addresses of the NLBs (one per AZ, ${azs} AZs)`, quantity: lbs * azs, unit: "address", monthly: lbs * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
+  if (lbs && isAws) {
+    add({ item: "Network Load Balancer per LoadBalancer Service (plus traffic)", quantity: lbs, unit: "load balancer", monthly: lbs * PRICES.nlbHourly * H, category: "load-balancer" });
+    add({ item: `Public IPv4 addresses of the NLBs (one per AZ, ${azs} AZs)`, quantity: lbs * azs, unit: "address", monthly: lbs * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
+  }
+  if (lbs && isGcp) {
+    add({ item: "Forwarding rules, one per LoadBalancer Service: the first five billed together (plus traffic)", quantity: lbs, unit: "forwarding rule", monthly: gcpForwardingRulesHourly(lbs) * H, category: "load-balancer" });
+    notes.push("GCP bills forwarding rules per project and region: rules that other workloads in the project already have count towards the first five.");
   }
   const albs = isAws ? albGroups(resources) : { internet: 0, internal: 0 };
   if (albs.internet + albs.internal) {
@@ -191,6 +198,11 @@ export function albGroups(resources: readonly CostResource[]): { internet: numbe
   }
   const values = [...groups.values()];
   return { internet: values.filter(Boolean).length, internal: values.filter((v) => !v).length };
+}
+
+/** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */
+export function gcpForwardingRulesHourly(n: number): number {
+  return n <= 0 ? 0 : PRICES.gcpForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpForwardingRuleExtraHourly;
 }
 
 /** GB requested by PersistentVolumeClaims: StatefulSet claim templates and the Helm releases' volumes. */

@@ -25,9 +25,23 @@ export function creationMinutes(r: ScheduleResource): number {
   if (!r.custom && !r.options?.remote) return 0; // local components take no time of their own
   const t = CREATION_MINUTES as Record<string, number>;
   if (r.type === "gcp:container/cluster:Cluster") return t[/-[a-z]$/.test(String(r.inputs["location"] ?? "")) ? `${r.type}:zonal` : `${r.type}:regional`]!;
+  if (r.type === "time:index/sleep:Sleep") return durationMinutes(r.inputs["createDuration"]);
   if (r.type === "kubernetes:helm.sh/v3:Release") return t[`${r.type}:${String(r.inputs["chart"])}`] ?? t[r.type]!;
   if (r.type === "kubernetes:core/v1:Service" && (r.inputs["spec"] as { type?: string } | undefined)?.type === "LoadBalancer") return t[`${r.type}:LoadBalancer`]!;
   return t[r.type] ?? t["default"]!;
+}
+
+/** A Go duration as time.Sleep takes it ("90s", "2m", "1m30s") in minutes; 0 if unreadable. */
+export function durationMinutes(d: unknown): number {
+  const text = String(d ?? "");
+  const units: Record<string, number> = { h: 60, m: 1, s: 1 / 60 };
+  let total = 0;
+  let rest = text;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    rest = rest.replace(m[0], "");
+  }
+  return rest === "" ? total : 0;
 }
 
 export function criticalPath(resources: readonly ScheduleResource[]): Schedule {

@@ -45,11 +45,16 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name }),
   "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${name}` }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
-  "gcp:container/cluster:Cluster": (name, inputs) => ({
-    name: inputs["name"] ?? name,
-    endpoint: "203.0.113.10",
-    masterAuth: { clusterCaCertificate: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" },
-  }),
+  "gcp:container/cluster:Cluster": (name, inputs) => {
+    const given = (inputs["controlPlaneEndpointsConfig"] ?? {}) as { dnsEndpointConfig?: Record<string, unknown> };
+    return {
+      name: inputs["name"] ?? name,
+      endpoint: "10.10.0.2",
+      masterAuth: { clusterCaCertificate: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" },
+      // The DNS-based endpoint is always present, whatever allowExternalTraffic says (API: DNSEndpointConfig.endpoint).
+      controlPlaneEndpointsConfig: { ...given, dnsEndpointConfig: { ...given.dnsEndpointConfig, endpoint: `gke-0123456789abcdef0123456789abcdef-123456789012.${String(inputs["location"])}.gke.goog` } },
+    };
+  },
   "random:index/randomId:RandomId": () => ({ hex: "a1b2c3", b64Url: "obLD" }),
   "random:index/randomPassword:RandomPassword": () => ({ result: "offline-plan-placeholder" }),
   // The AWS Load Balancer Controller writes the ALB's DNS name into the Ingress status; Pulumi waits for it.

@@ -13,8 +13,10 @@ const KEY_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "eks:index:Cluster": ["version", "authenticationMode", "endpointPublicAccess", "upgradePolicy.supportType"],
   "eks:index:ManagedNodeGroup": ["instanceTypes", "capacityType", "scalingConfig.minSize", "scalingConfig.maxSize"],
   "aws:eks/addon:Addon": ["addonName"],
-  "gcp:container/cluster:Cluster": ["location", "datapathProvider", "releaseChannel.channel", "deletionProtection"],
+  "gcp:container/cluster:Cluster": ["location", "datapathProvider", "releaseChannel.channel", "deletionProtection", "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic", "controlPlaneEndpointsConfig.ipEndpointsConfig.enabled"],
   "gcp:container/nodePool:NodePool": ["nodeConfig.machineType", "nodeConfig.spot", "autoscaling.totalMinNodeCount", "autoscaling.totalMaxNodeCount"],
+  "gcp:projects/service:Service": ["service"],
+  "time:index/sleep:Sleep": ["createDuration"],
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:core/v1:Service": ["metadata.name", "spec.type"],
   "kubernetes:storage.k8s.io/v1:StorageClass": ["metadata.name", "reclaimPolicy"],
@@ -39,7 +41,7 @@ export function settingsSummary(s: Settings): string[] {
     p.cloud === "aws"
       ? `EKS in ${p.region} (${p.availabilityZones.length || p.availabilityZoneCount} AZs), VPC ${p.vpcCidr}, NAT ${p.natGateways}, public API ${p.publicAccessCidrs.length ? p.publicAccessCidrs.join(", ") : "off"}`
       : p.cloud === "gcp"
-        ? `GKE ${p.regional ? `regional in ${p.region}` : `zonal in ${p.zone}`} (project ${p.project}), authorized networks ${p.authorizedNetworks.join(", ") || "none"}`
+        ? `GKE ${p.regional ? `regional in ${p.region}` : `zonal in ${p.zone}`} (project ${p.project}), control plane through its DNS endpoint (IAM)${p.authorizedNetworks.length ? ` and IP endpoint for ${p.authorizedNetworks.join(", ")}` : ", IP endpoints off"}`
         : `existing cluster, context ${p.context}, ${p.serviceType} services, StorageClass ${p.storageClass}`;
   const n = s.nodes;
   const nodes = p.cloud === "existing" ? "(the existing cluster's own)" : `${n.instanceTypes.join("/")} × ${n.minCount}–${n.maxCount}, ${n.capacityType}, ${n.diskSizeGb} GB disk`;

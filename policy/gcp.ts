@@ -4,6 +4,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { arr, obj, type Obj } from "../lib/json";
 import { DEFAULT_EXPOSURE_LIMITS, exposureProblems, type ExposureLimits } from "../stacks/cidr";
+import { maintenanceWindowProblem } from "../stacks/maintenance";
 import { exposureSchema } from "./aws";
 
 
@@ -104,6 +105,18 @@ export const gkeNetworkPolicy: ResourceValidationPolicy = {
   },
 };
 
+export const gkeMaintenanceWindow: ResourceValidationPolicy = {
+  name: "gke-maintenance-window",
+  description: "A GKE maintenance window gives at least 48 h of availability in any 32 days (GKE rejects the cluster otherwise).",
+  validateResource: (args, report) => {
+    if (args.type !== CLUSTER) return;
+    const w = obj(obj(args.props["maintenancePolicy"])["recurringWindow"]);
+    if (Object.keys(w).length === 0) return; // none, or a daily window: GKE's own defaults pass
+    const problem = maintenanceWindowProblem({ startTime: String(w["startTime"] ?? ""), endTime: String(w["endTime"] ?? ""), recurrence: String(w["recurrence"] ?? "") });
+    if (problem) report(`maintenancePolicy.recurringWindow: ${problem}.`);
+  },
+};
+
 export const requiredLabels: ResourceValidationPolicy = {
   name: "gcp-required-labels",
   description: "GCP resources carry the required labels, through the provider's defaultLabels.",
@@ -121,4 +134,4 @@ export const requiredLabels: ResourceValidationPolicy = {
   },
 };
 
-export const gcpPolicies = [gkePrivateNodes, gkeWorkloadIdentity, gkeShieldedNodes, gkeNoDefaultServiceAccount, gkeReleaseChannel, gkeNetworkPolicy, requiredLabels];
+export const gcpPolicies = [gkePrivateNodes, gkeWorkloadIdentity, gkeShieldedNodes, gkeNoDefaultServiceAccount, gkeReleaseChannel, gkeNetworkPolicy, gkeMaintenanceWindow, requiredLabels];

@@ -82,7 +82,14 @@ export const PRICES = {
   gkeFreeTierCreditMonthly: 74.4,
   natGatewayHourly: 0.045,
   elasticIpHourly: 0.005,
+  /** Cloud NAT gateway, per VM using it (https://cloud.google.com/nat/pricing). */
   cloudNatPerVmHourly: 0.0014,
+  /**
+   * An external IPv4 address in use, here the one Cloud NAT allocates with AUTO_ONLY (a gateway
+   * needs one address per 64,512 ports; at GKE's 64 ports per VM that is one for up to 1,008 VMs).
+   * https://cloud.google.com/vpc/network-pricing#ipaddress, https://cloud.google.com/nat/docs/ports-and-addresses
+   */
+  gcpExternalIpHourly: 0.005,
   nlbHourly: 0.0225,
   /**
    * Application Load Balancer: $0.0225 per ALB-hour plus $0.008 per LCU-hour of use (no minimum
@@ -93,7 +100,12 @@ export const PRICES = {
   albLcuHourly: 0.008,
   /** Every public IPv4 address, an internet-facing load balancer's one per AZ included (since 2024-02-01). */
   publicIpv4Hourly: 0.005,
-  gcpForwardingRuleHourly: 0.025,
+  /**
+   * Forwarding rules (one per LoadBalancer Service on GKE) are billed per project and region: the
+   * first five together $0.025/h, each one after that $0.01/h. https://cloud.google.com/vpc/network-pricing#lb
+   */
+  gcpForwardingRulesFirstFiveHourly: 0.025,
+  gcpForwardingRuleExtraHourly: 0.01,
   gp3PerGbMonth: 0.08,
   pdBalancedPerGbMonth: 0.1,
   awsKmsKeyMonthly: 1.0,
@@ -115,6 +127,8 @@ export const CREATION_MINUTES = {
   "gcp:container/cluster:Cluster:regional": 12,
   "gcp:container/nodePool:NodePool": 1.5,
   "gcp:compute/routerNat:RouterNat": 1,
+  /** Enabling an API; container.googleapis.com is the slowest of ours, ~1-2 min on a fresh project. */
+  "gcp:projects/service:Service": 1,
   "kubernetes:helm.sh/v3:Release:kube-prometheus-stack": 2.5,
   "kubernetes:helm.sh/v3:Release": 1,
   // The controller's two pods and its webhook; atomic waits for them.

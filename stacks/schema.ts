@@ -44,10 +44,9 @@ export const CONFIG_KEYS = {
   gcpRegion: { type: "string", group: "gcp", default: "", description: "GCP region (required when cloud is gcp)." },
   gcpZone: { type: "string", group: "gcp", default: "", description: "Zone of a zonal (non-prod) cluster, in gcpRegion; empty: <region>-b." },
   gcpSubnetCidr: { type: "string", group: "gcp", default: "10.10.0.0/20", description: "Primary range of the node subnetwork." },
-  gcpPodsCidr: { type: "string", group: "gcp", default: "10.16.0.0/14", description: "Secondary range for pods (at least /21)." },
+  gcpPodsCidr: { type: "string", group: "gcp", default: "10.16.0.0/14", description: "Secondary range for pods (at least /21): a /24 per node, for the maximum node count plus upgrade surge." },
   gcpServicesCidr: { type: "string", group: "gcp", default: "10.20.0.0/20", description: "Secondary range for Services (at least /24)." },
-  gcpMasterCidr: { type: "string", group: "gcp", default: "172.16.0.16/28", description: "The /28 of the private control-plane endpoint." },
-  gcpAuthorizedNetworks: { type: "array", group: "gcp", default: [], description: "CIDRs allowed to reach the control plane (master authorized networks). Never 0.0.0.0/0 in prod." },
+  gcpAuthorizedNetworks: { type: "array", group: "gcp", default: [], description: "CIDRs allowed on the control plane's IP-based endpoint; empty: that endpoint is off and the control plane is reached through its DNS-based endpoint only (IAM: container.clusters.connect). Never 0.0.0.0/0 in prod." },
   // existing
   kubeconfig: { type: "string", group: "existing", default: "", description: "Path to the kubeconfig of an existing cluster; empty: $KUBECONFIG or ~/.kube/config." },
   kubeContext: { type: "string", group: "existing", default: "", description: "Context in that kubeconfig (required when cloud is existing)." },

@@ -31,7 +31,7 @@ export interface GcpPlatformSettings {
   readonly subnetCidr: string;
   readonly podsCidr: string;
   readonly servicesCidr: string;
-  readonly masterCidr: string;
+  /** CIDRs on the IP-based endpoint; empty: IP-based endpoints off, DNS-based endpoint only. */
   readonly authorizedNetworks: readonly string[];
   readonly deletionProtection: boolean;
   readonly secretsEncryption: boolean;

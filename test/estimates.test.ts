@@ -25,6 +25,9 @@ describe("cost arithmetic", () => {
     ["zonal GKE credit, capped at the fee", [r("gcp:container/cluster:Cluster", { location: "us-central1-b" })], /free tier/, -73],
     ["two spot e2-standard-2", [r("gcp:container/nodePool:NodePool", { nodeConfig: { machineType: "e2-standard-2", spot: true, diskSizeGb: 20 }, autoscaling: { totalMinNodeCount: 2 } })], /e2-standard-2 nodes/, 29.35],
     ["KMS key", [r("aws:kms/key:Key", {})], /KMS/, 1],
+    ["two forwarding rules: one price for the first five", [r("gcp:container/cluster:Cluster", { location: "us-central1" }), ...[1, 2].map(() => r("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } }))], /Forwarding rules/, 18.25],
+    ["seven forwarding rules: two at the extra-rule price", [r("gcp:container/cluster:Cluster", { location: "us-central1" }), ...[1, 2, 3, 4, 5, 6, 7].map(() => r("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } }))], /Forwarding rules/, 32.85],
+    ["Cloud NAT's external address", [r("gcp:compute/routerNat:RouterNat", { natIpAllocateOption: "AUTO_ONLY" })], /Cloud NAT external IPv4/, 3.65],
     ["an NLB per LoadBalancer Service", [r("eks:index:Cluster", {}), r("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } })], /Network Load Balancer/, 16.43],
   ];
   for (const [title, resources, item, monthly] of table) {

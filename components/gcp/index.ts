@@ -1,8 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { MAINTENANCE_WINDOW } from "../../stacks/maintenance";
 import type { GcpPlatformSettings, NodeSettings } from "../../stacks/settings";
 import type { Platform, ServiceExposure } from "../platform";
+import { enableServices, requiredServices } from "./apis";
 import { createCluster } from "./cluster";
 import { createSecretsKey } from "./kms";
 import { gkeKubeconfig } from "./kubeconfig";
@@ -26,7 +29,16 @@ export interface GkePlatformArgs {
   readonly allowedCidrs?: readonly string[];
 }
 
-/** GKE Standard: the rooms are in ./network, ./kms, ./cluster, ./nodes and ./kubeconfig; this class only wires them. */
+/**
+ * IAM changes usually take effect within 2 minutes, sometimes 7 or more
+ * (https://cloud.google.com/iam/docs/access-change-propagation). GKE checks its service agent's
+ * access to the KMS key while creating the cluster, so the cluster waits this long after the grant
+ * (a time.Sleep waits at creation only, not on later updates). If it still fails with a KMS
+ * permission error, run `pulumi up` again: everything else is in place by then.
+ */
+export const KMS_GRANT_PROPAGATION = "120s";
+
+/** GKE Standard: the rooms are in ./apis, ./network, ./kms, ./cluster, ./nodes and ./kubeconfig; this class only wires them. */
 export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly clusterName: pulumi.Output<string>;
   readonly provider: k8s.Provider;
@@ -43,11 +55,16 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     this.exposure = { type: "LoadBalancer", annotations: {}, sourceRanges: args.allowedCidrs ?? [] };
     const g = args.gcp;
     const provider = new gcp.Provider(`${name}-gcp`, { project: g.project, region: g.region, defaultLabels: { ...args.labels } }, { parent: this });
-    const o = { parent: this, provider };
+    // Every cloud resource waits for the APIs it needs (a fresh project has none enabled).
+    const apis = enableServices(name, g.project, requiredServices(g.secretsEncryption), { parent: this, provider });
+    const o = { parent: this, provider, dependsOn: apis };
 
     const net = createNetwork(name, { clusterName: args.clusterName, region: g.region, subnetCidr: g.subnetCidr, podsCidr: g.podsCidr, servicesCidr: g.servicesCidr }, o);
     const identity = createNodeIdentity(name, { clusterName: args.clusterName, project: g.project }, o);
-    const secrets = g.secretsEncryption ? createSecretsKey(name, { clusterName: args.clusterName, project: g.project, region: g.region }, this, provider) : undefined;
+    const secrets = g.secretsEncryption ? createSecretsKey(name, { clusterName: args.clusterName, project: g.project, region: g.region }, this, provider, apis) : undefined;
+    const grantsInEffect = secrets
+      ? [new time.Sleep(`${name}-kms-grant-propagation`, { createDuration: KMS_GRANT_PROPAGATION }, { parent: this, dependsOn: [secrets.agentGrant] })]
+      : [];
 
     const location = g.regional ? g.region : g.zone;
     const cluster = createCluster(
@@ -57,14 +74,15 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
         project: g.project,
         location,
         kubernetesVersion: args.kubernetesVersion,
-        masterCidr: g.masterCidr,
         authorizedNetworks: g.authorizedNetworks,
         deletionProtection: g.deletionProtection,
         secretsKeyName: secrets?.key.id,
         workloadLogs: args.workloadLogs ?? false,
+        nodeServiceAccount: identity.account.email,
+        maintenanceWindow: MAINTENANCE_WINDOW,
       },
       net,
-      { ...o, dependsOn: [net.nat, ...identity.grants, ...(secrets ? [secrets.agentGrant] : [])] },
+      { ...o, dependsOn: [...apis, net.nat, ...identity.grants, ...(secrets ? [secrets.agentGrant] : []), ...grantsInEffect] },
     );
     const pool = createNodePool(name, { nodes: args.nodes, location, zones: g.regional ? 3 : 1, labels: args.labels }, cluster, identity.account, o);
 
@@ -72,13 +90,15 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     this.workloadsWaitFor = [pool];
     this.clusterName = cluster.name;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([n, endpoint, auth]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoint, auth.clusterCaCertificate ?? "")),
+      pulumi
+        .all([cluster.name, cluster.controlPlaneEndpointsConfig])
+        .apply(([n, endpoints]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoints.dnsEndpointConfig?.endpoint ?? "")),
     );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
         kubeconfig: this.kubeconfig,
-        // projects/<p>/locations/<l>/clusters/<name>: stable across credential and endpoint-IP rotations.
+        // projects/<p>/locations/<l>/clusters/<name>: stable across credential and endpoint changes.
         clusterIdentifier: cluster.id,
         enableServerSideApply: true,
       },

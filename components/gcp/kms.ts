@@ -17,23 +17,31 @@ export interface SecretsKey {
 /**
  * Envelope encryption of Secrets with Cloud KMS. Key rings cannot be deleted in GCP: one outlives
  * `pulumi destroy`, so its name carries a random suffix, or a re-created stack would collide with its
- * predecessor's ring.
+ * predecessor's ring. `opts.dependsOn` must include the enabled APIs (cloudkms, container,
+ * cloudresourcemanager): the GKE service agent exists only once the container API is on.
  */
-export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pulumi.Resource, provider: gcp.Provider): SecretsKey {
-  const o = { parent, provider };
+export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pulumi.Resource, provider: gcp.Provider, dependsOn: readonly pulumi.Resource[]): SecretsKey {
+  const o = { parent, provider, dependsOn: [...dependsOn] };
   const suffix = new random.RandomId(`${name}-ring-suffix`, { byteLength: 3 }, { parent });
   const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: pulumi.interpolate`${args.clusterName}-${suffix.hex}`, location: args.region }, { ...o, retainOnDelete: true });
   const key = new gcp.kms.CryptoKey(`${name}-secrets`, { name: `${args.clusterName}-secrets`, keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s" }, o);
-  const projectNumber = pulumi.output(gcp.organizations.getProject({ projectId: args.project }, { provider })).number;
+  // An output-form invoke with dependsOn waits for the APIs (on a fresh project the lookup would
+  // otherwise run before cloudresourcemanager is enabled).
+  const projectNumber = gcp.organizations.getProjectOutput({ projectId: args.project }, { provider, dependsOn: [...dependsOn] }).number;
   const agentGrant = new gcp.kms.CryptoKeyIAMMember(
     `${name}-gke-agent`,
     {
       cryptoKeyId: key.id,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       // The GKE service agent encrypts and decrypts Secrets; without this grant cluster creation fails.
-      member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+      member: pulumi.interpolate`serviceAccount:${gkeServiceAgent(projectNumber)}`,
     },
     o,
   );
   return { key, agentGrant };
+}
+
+/** The GKE service agent of a project (https://cloud.google.com/iam/docs/service-agents). */
+export function gkeServiceAgent(projectNumber: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
 }

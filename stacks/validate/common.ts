@@ -33,7 +33,6 @@ export interface Typed {
   gcpSubnetCidr: string;
   gcpPodsCidr: string;
   gcpServicesCidr: string;
-  gcpMasterCidr: string;
   gcpAuthorizedNetworks: string[];
   kubeconfig: string;
   kubeContext: string;

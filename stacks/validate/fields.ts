@@ -60,7 +60,6 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   gcpSubnetCidr: cidrText,
   gcpPodsCidr: cidrText,
   gcpServicesCidr: cidrText,
-  gcpMasterCidr: cidrText,
   gcpAuthorizedNetworks: cidrList,
   kubeconfig: z.string(),
   kubeContext: z.string(),

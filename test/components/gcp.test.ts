@@ -1,9 +1,13 @@
 import type * as gcp from "@pulumi/gcp";
 import type * as k8s from "@pulumi/kubernetes";
+import type * as time from "@pulumiverse/time";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { NODE_SERVICE_ACCOUNT_ROLES, serviceAccountId } from "../../components/gcp";
+import { KMS_GRANT_PROPAGATION, NODE_SERVICE_ACCOUNT_ROLES, serviceAccountId } from "../../components/gcp";
+import { requiredServices } from "../../components/gcp/apis";
+import { controlPlaneAccess } from "../../components/gcp/cluster";
 import { gkeKubeconfig } from "../../components/gcp/kubeconfig";
+import { maintenanceWindowProblem, type RecurringWindow } from "../../stacks/maintenance";
 import { planJson } from "../helpers/plan";
 import { all, find, inputsOf } from "../helpers/records";
 
@@ -59,21 +63,27 @@ for (const [stack, e] of Object.entries(expected)) {
       assert.equal(nat.natIpAllocateOption, "AUTO_ONLY");
     });
 
-    it("configures the cluster: private nodes, authorized networks, Workload Identity, Dataplane V2, release channel, shielded nodes", () => {
-      const c = inputsOf<gcp.container.ClusterArgs>(find(doc(), "gcp:container/cluster:Cluster"));
+    it("configures the cluster: private nodes, DNS endpoint only, Workload Identity, Dataplane V2, release channel, shielded nodes", () => {
+      const rec = find(doc(), "gcp:container/cluster:Cluster");
+      const c = inputsOf<gcp.container.ClusterArgs>(rec);
       assert.equal(c.location, e.location);
       assert.equal(c.removeDefaultNodePool, true);
-      assert.equal(c.nodeConfig, undefined, "nodeConfig on the cluster would force replacement later");
       assert.equal(c.networkingMode, "VPC_NATIVE");
       assert.deepEqual(c.ipAllocationPolicy, { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
-      assert.equal((c.privateClusterConfig as { enablePrivateNodes: boolean }).enablePrivateNodes, true);
-      assert.deepEqual(c.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "authorized-0" }] });
+      // Private nodes through Private Service Connect: no masterIpv4CidrBlock (a legacy VPC-peering cluster, ForceNew).
+      assert.deepEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+      assert.deepEqual(c.controlPlaneEndpointsConfig, {
+        dnsEndpointConfig: { allowExternalTraffic: true, enableK8sTokensViaDns: false, enableK8sCertsViaDns: false },
+        ipEndpointsConfig: { enabled: false },
+      });
+      assert.equal(c.masterAuthorizedNetworksConfig, undefined, "no IP endpoint, so no authorized networks");
       assert.deepEqual(c.workloadIdentityConfig, { workloadPool: `voting-platform-${stack === "gcp-dev" ? "dev" : "prod"}.svc.id.goog` });
       assert.equal(c.datapathProvider, "ADVANCED_DATAPATH");
       assert.deepEqual(c.releaseChannel, { channel: "REGULAR" });
       assert.equal(c.minMasterVersion, "1.35");
       assert.equal(c.enableShieldedNodes, true);
       assert.equal(c.deletionProtection, e.deletionProtection);
+      assert.equal(maintenanceWindowProblem((c.maintenancePolicy as { recurringWindow: RecurringWindow }).recurringWindow), undefined, "GKE accepts the window");
       assert.deepEqual(c.loggingConfig, { enableComponents: e.logging });
       assert.deepEqual(c.monitoringConfig, { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: false } });
       assert.deepEqual((c.addonsConfig as { networkPolicyConfig: unknown }).networkPolicyConfig, { disabled: true });
@@ -83,12 +93,38 @@ for (const [stack, e] of Object.entries(expected)) {
         const grant = inputsOf<gcp.kms.CryptoKeyIAMMemberArgs>(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"));
         assert.equal(grant.role, "roles/cloudkms.cryptoKeyEncrypterDecrypter");
         assert.equal(grant.member, "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com");
-        assert.ok(find(doc(), "gcp:container/cluster:Cluster").dependsOn.includes(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").urn), "the grant exists before the cluster");
+        assert.ok(rec.dependsOn.includes(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").urn), "the grant exists before the cluster");
+        const wait = find(doc(), "time:index/sleep:Sleep");
+        assert.equal(inputsOf<time.SleepArgs>(wait).createDuration, KMS_GRANT_PROPAGATION);
+        assert.ok(wait.dependsOn.includes(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").urn), "the wait starts after the grant");
+        assert.ok(rec.dependsOn.includes(wait.urn), "the cluster waits for the grant to propagate");
         assert.equal(inputsOf<gcp.kms.CryptoKeyArgs>(find(doc(), "gcp:kms/cryptoKey:CryptoKey")).rotationPeriod, "7776000s");
       } else {
         assert.equal(c.databaseEncryption, undefined);
         assert.equal(all(doc(), "gcp:kms/cryptoKey:CryptoKey").length, 0);
+        assert.equal(all(doc(), "time:index/sleep:Sleep").length, 0, "no KMS grant, nothing to wait for");
       }
+    });
+
+    it("runs the temporary default pool on the nodes' service account, never the default compute account, and ignores later changes", () => {
+      const d = doc();
+      const rec = find(d, "gcp:container/cluster:Cluster");
+      const nc = inputsOf<gcp.container.ClusterArgs>(rec).nodeConfig as Record<string, unknown>;
+      const pool = inputsOf<gcp.container.NodePoolArgs>(find(d, "gcp:container/nodePool:NodePool")).nodeConfig as Record<string, unknown>;
+      assert.equal(nc["serviceAccount"], pool["serviceAccount"]);
+      assert.match(String(nc["serviceAccount"]), /^nodes-voting-platform-gcp-.*@example-project\.iam\.gserviceaccount\.com$/);
+      assert.deepEqual(rec.options.ignoreChanges, ["nodeConfig"], "on a cluster with removeDefaultNodePool a nodeConfig change replaces the cluster");
+    });
+
+    it("enables the APIs it uses and makes every GCP resource wait for them", () => {
+      const d = doc();
+      const services = all(d, "gcp:projects/service:Service");
+      assert.deepEqual(services.map((s) => inputsOf<gcp.projects.ServiceArgs>(s).service).sort(), [...requiredServices(e.encrypted)].sort());
+      for (const s of services) assert.equal(inputsOf<gcp.projects.ServiceArgs>(s).disableOnDestroy, false, "destroying the stack must not disable shared APIs");
+      const urns = services.map((s) => s.urn);
+      const needy = d.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== "gcp:projects/service:Service");
+      assert.ok(needy.length >= 8, "network, router, NAT, account, grant, cluster, pool...");
+      for (const r of needy) assert.deepEqual(urns.filter((u) => !r.dependsOn.includes(u)), [], `${r.type} ${r.name} waits for every API`);
     });
 
     it("runs a node pool on a dedicated least-privilege service account with autoscaling, spot in dev, GKE metadata server, shielded VMs", () => {
@@ -133,11 +169,22 @@ for (const [stack, e] of Object.entries(expected)) {
 }
 
 describe("GKE helpers", () => {
-  it("writes a kubeconfig that authenticates through gke-gcloud-auth-plugin", () => {
-    const cfg = JSON.parse(gkeKubeconfig("ctx", "203.0.113.10", "Q0E=")) as { clusters: { cluster: { server: string } }[]; users: { user: { exec: { command: string; apiVersion: string } } }[] };
-    assert.equal(cfg.clusters[0]!.cluster.server, "https://203.0.113.10");
-    assert.equal(cfg.users[0]!.user.exec.command, "gke-gcloud-auth-plugin");
-    assert.equal(cfg.users[0]!.user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+  it("writes a kubeconfig for the DNS endpoint that authenticates with application-default credentials", () => {
+    const cfg = JSON.parse(gkeKubeconfig("ctx", "gke-abc-123.us-central1.gke.goog")) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { exec: { command: string; apiVersion: string; args: string[]; provideClusterInfo: boolean } } }[] };
+    assert.deepEqual(cfg.clusters[0]!.cluster, { server: "https://gke-abc-123.us-central1.gke.goog" }, "no cluster CA: the DNS endpoint has a publicly trusted certificate");
+    const exec = cfg.users[0]!.user.exec;
+    assert.equal(exec.command, "gke-gcloud-auth-plugin");
+    assert.deepEqual(exec.args, ["--use_application_default_credentials"]);
+    assert.equal(exec.provideClusterInfo, true);
+    assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+  });
+
+  it("turns the IP-based endpoint on only for given authorized networks, never for Google Cloud's public IPs", () => {
+    const open = controlPlaneAccess(["198.51.100.0/24"]);
+    assert.deepEqual(open.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: true, enableK8sTokensViaDns: false, enableK8sCertsViaDns: false }, ipEndpointsConfig: { enabled: true } });
+    assert.deepEqual(open.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: false });
+    assert.deepEqual(open.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "authorized-0" }], gcpPublicCidrsAccessEnabled: false });
+    assert.deepEqual(controlPlaneAccess([]).controlPlaneEndpointsConfig?.valueOf(), { dnsEndpointConfig: { allowExternalTraffic: true, enableK8sTokensViaDns: false, enableK8sCertsViaDns: false }, ipEndpointsConfig: { enabled: false } });
   });
 
   it("derives valid service account IDs", () => {

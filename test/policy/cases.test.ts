@@ -72,6 +72,7 @@ const gkeCluster = () => ({
   releaseChannel: { channel: "REGULAR" },
   deletionProtection: true,
   datapathProvider: "ADVANCED_DATAPATH",
+  maintenancePolicy: { recurringWindow: { startTime: "2026-01-03T00:00:00Z", endTime: "2026-01-03T08:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } },
 });
 const gkePool = () => ({
   nodeConfig: { serviceAccount: "nodes@p.iam.gserviceaccount.com", workloadMetadataConfig: { mode: "GKE_METADATA" }, shieldedInstanceConfig: { enableSecureBoot: true } },
@@ -215,6 +216,10 @@ const cases: [string, Case][] = [
   ["node pool on the default compute account", { policy: gcpP.gkeNoDefaultServiceAccount, type: "gcp:container/nodePool:NodePool", good: gkePool, breakIt: (p) => ((p["nodeConfig"] as Obj)["serviceAccount"] = "123-compute@developer.gserviceaccount.com") }],
   ["GKE without a release channel", { policy: gcpP.gkeReleaseChannel, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["releaseChannel"] = { channel: "UNSPECIFIED" }) }],
   ["GKE without NetworkPolicy enforcement", { policy: gcpP.gkeNetworkPolicy, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["datapathProvider"] = "LEGACY_DATAPATH") }],
+  [
+    "GKE maintenance window under 48 h in 32 days",
+    { policy: gcpP.gkeMaintenanceWindow, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["maintenancePolicy"] = { recurringWindow: { startTime: "2026-01-03T02:00:00Z", endTime: "2026-01-03T06:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } }) },
+  ],
   ["GCP provider without labels", { policy: gcpP.requiredLabels, type: "pulumi:providers:gcp", good: () => ({ ...GCP_PROVIDER.inputs }), breakIt: (p) => (p["defaultLabels"] = JSON.stringify({ project: "p" })) }],
 ];
 

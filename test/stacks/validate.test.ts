@@ -161,7 +161,9 @@ const invalid: [string, Values, string, RegExp][] = [
   ["overlapping GCP ranges", { ...gcp, gcpPodsCidr: "10.10.0.0/14" }, "gcpPodsCidr", /overlaps voting-platform:gcpSubnetCidr|host bits/],
   ["overlapping services range", { ...gcp, gcpServicesCidr: "10.16.0.0/20" }, "gcpServicesCidr", /overlaps voting-platform:gcpPodsCidr/],
   ["pods range too small", { ...gcp, gcpPodsCidr: "10.16.0.0/24" }, "gcpPodsCidr", /between \/8 and \/21/],
-  ["master range not /28", { ...gcp, gcpMasterCidr: "172.16.0.0/24" }, "gcpMasterCidr", /must be a \/28/],
+  // large in prod: 9 nodes plus 1 surge node in each of 3 zones = 12, but a /21 holds 8 /24s.
+  ["pods range short of max nodes plus surge", { ...gcp, environment: "prod", owner: "t", size: "large", gcpPodsCidr: "10.16.0.0/21" }, "gcpPodsCidr", /holds 8 nodes .* can reach 12 .* use a \/20 or larger/],
+  ["subnet short of max nodes plus surge", { ...gcp, nodeMaxCount: 60, gcpSubnetCidr: "10.10.0.0/26", gcpPodsCidr: "10.16.0.0/14" }, "gcpSubnetCidr", /60 usable addresses .* can reach 61 nodes/],
   ["world-open control plane in prod", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/0"] }, "gcpAuthorizedNetworks", /world in prod/],
   ["world-open control plane in prod spelled as two /1s", { ...gcp, environment: "prod", owner: "t", gcpAuthorizedNetworks: ["0.0.0.0/1", "128.0.0.0/1"] }, "gcpAuthorizedNetworks", /cover the whole IPv4 internet/],
   ["two GKE machine types", { ...gcp, nodeInstanceTypes: ["e2-standard-2", "e2-standard-4"] }, "nodeInstanceTypes", /exactly one/],
@@ -259,7 +261,8 @@ describe("warnings for keys this stack never reads", () => {
   const warningsOf = (raw: Record<string, string>) => {
     const r = validateSettings({ stack: "t", values: { "voting-platform:cloud": "gcp", "voting-platform:environment": "dev", "voting-platform:size": "small", "voting-platform:gcpProject": "my-project-123", "voting-platform:gcpRegion": "us-central1", ...raw } });
     assert.ok(r.ok, r.ok ? "" : JSON.stringify(r.problems));
-    return r.warnings;
+    // Leave out the GKE quota figures every gcp stack gets (tested below).
+    return r.warnings.filter((w) => w.key !== "voting-platform:nodeMaxCount");
   };
   for (const namespace of ["voting_platform", "votingplatform", "Voting-Platform", "voting-platfrom", "voting.platform"]) {
     it(`a namespace one edit away: ${namespace}:size`, () => {
@@ -319,5 +322,22 @@ describe("the stack name, as the clouds will use it (cluster voting-platform-<st
     assert.match(w[0]!.message, /cut to 30 characters \(nodes-voting-platform-gcp-stag\); another stack in the same GCP project/);
     const short = run(gcp, "gcp-prod");
     assert.deepEqual(short.ok && short.warnings.filter((x) => x.key === "(stack name)"), []);
+  });
+});
+
+describe("GKE quota figures: a warning with what the pool needs at its peak", () => {
+  it("prod large: 9 nodes plus a surge node in each of 3 zones, e2-standard-4, 50 GB disks", () => {
+    const r = run({ ...gcp, environment: "prod", owner: "t", size: "large" });
+    assert.ok(r.ok, JSON.stringify(r.ok ? [] : r.problems));
+    const w = r.warnings.filter((x) => x.key === "voting-platform:nodeMaxCount");
+    assert.equal(w.length, 1);
+    assert.match(w[0]!.message, /12 × e2-standard-4.* 48 vCPUs of us-central1's CPUS quota and 600 GB of its SSD_TOTAL_GB quota/);
+    assert.notEqual(w[0]!.blocksUp, true, "a quota figure informs; it does not stop pulumi up");
+  });
+
+  it("follows the configured maximum and machine type", () => {
+    const r = run({ ...gcp, nodeMaxCount: 7, nodeInstanceTypes: ["e2-standard-2"], nodeDiskSizeGb: 40 });
+    assert.ok(r.ok);
+    assert.match(r.warnings.find((x) => x.key === "voting-platform:nodeMaxCount")!.message, /8 × e2-standard-2.* 16 vCPUs .* 320 GB/);
   });
 });
