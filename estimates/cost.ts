@@ -1,7 +1,8 @@
 // Itemised monthly cost estimate from a plan's resources (pure). Works on what the offline plan
 // records and on what the policy analyzer sees in a real preview: where a component and its
-// provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), the
-// component is counted and the children are not.
+// provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), a
+// component carrying its inputs is counted and the children are not; a component without them (a
+// real run: empty props or outputs) gives way to its children.
 
 import { arr, dig, obj } from "../lib/json";
 import { AWS_INSTANCE_TYPES, CATALOG_DATE, CATALOG_REGIONS, GCP_MACHINE_TYPES, PRICES, type MachineType } from "../stacks/catalog";
@@ -69,13 +70,17 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   let nodes = 0;
 
   // --- AWS
-  const eksComponents = of("eks:index:Cluster");
+  // The remote components count only with their inputs (the offline plan). In a real run the budget
+  // policy gets OUTPUTS: eks:index:Cluster's lack upgradePolicy, ManagedNodeGroup's are only
+  // { nodeGroup, placementGroupName }, awsx:ec2:Vpc's lack the NAT strategy; their provider
+  // children carry the real values.
+  const eksComponents = of("eks:index:Cluster").filter((c) => "upgradePolicy" in c.inputs);
   const eksClusters = eksComponents.length ? eksComponents : of("aws:eks/cluster:Cluster");
   for (const c of eksClusters) {
     const support = obj(c.inputs["upgradePolicy"])["supportType"];
     add({ item: `EKS control plane (${support === "STANDARD" ? "standard support" : "support type unset: EXTENDED bills $0.60/h once the version ages"})`, quantity: 1, unit: "cluster", monthly: PRICES.eksControlPlaneHourly * H, category: "control-plane" });
   }
-  const vpcs = of("awsx:ec2:Vpc");
+  const vpcs = of("awsx:ec2:Vpc").filter((v) => "availabilityZoneNames" in v.inputs || "numberOfAvailabilityZones" in v.inputs);
   if (vpcs.length) {
     for (const v of vpcs) {
       const strategy = obj(v.inputs["natGateways"])["strategy"] ?? "OnePerAz";
@@ -91,7 +96,8 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   const rootGb = launchTemplates.length
     ? Number(dig(arr(launchTemplates[0]!.inputs["blockDeviceMappings"])[0], "ebs", "volumeSize") ?? 20)
     : 20;
-  const groups = of("eks:index:ManagedNodeGroup").length ? of("eks:index:ManagedNodeGroup") : of("aws:eks/nodeGroup:NodeGroup");
+  const mngs = of("eks:index:ManagedNodeGroup").filter((g) => "scalingConfig" in g.inputs || "instanceTypes" in g.inputs);
+  const groups = mngs.length ? mngs : of("aws:eks/nodeGroup:NodeGroup");
   // One line per instance type and capacity type: per-AZ groups of the same shape add up.
   const nodeLines = new Map<string, { type: string; spot: boolean; count: number }>();
   for (const g of groups) {

@@ -1,6 +1,9 @@
-// AWS policies. Each checks both what this program declares (the @pulumi/eks and @pulumi/awsx
-// component inputs, visible offline and in previews) and the provider resources a real preview
-// shows beneath them (aws:eks/cluster:Cluster, aws:eks/nodeGroup:NodeGroup, ...).
+// AWS policies. A real preview/up judges the provider resources beneath the @pulumi/eks remote
+// components (aws:eks/cluster:Cluster, aws:eks/nodeGroup:NodeGroup, launch templates...): the
+// components themselves reach the analyzer with EMPTY props, because pulumi-eks v4.3.0 bundles
+// @pulumi/pulumi 3.173.0, whose ComponentResource registers `{}` (inputs are sent only from 3.203.0,
+// pulumi/pulumi#20357). The offline plan has the components' inputs and no children, so a component
+// is judged only when it carries inputs (isRemoteWithoutInputs): never both, never a false alarm.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { arr, obj, type Obj } from "../lib/json";
@@ -8,6 +11,10 @@ import { DEFAULT_EXPOSURE_LIMITS, exposureProblems, type ExposureLimits } from "
 
 const EKS_COMPONENT = "eks:index:Cluster";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const EKS_MNG = "eks:index:ManagedNodeGroup";
+
+/** A remote component seen without its inputs (a real preview): its provider children are judged instead. */
+export const isRemoteWithoutInputs = (type: string, props: Obj) => /^(eks|awsx):/.test(type) && Object.keys(props).length === 0;
 
 /** Coverage limits for CIDR allow-lists, shared by every policy that judges who may connect. */
 export const exposureSchema = {
@@ -20,6 +27,7 @@ export const eksEndpointRestricted: ResourceValidationPolicy = {
   description: "The EKS public API endpoint is off or limited to listed CIDRs that together admit only a small part of the internet (0.0.0.0/0 however spelled).",
   configSchema: { properties: exposureSchema },
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     let isPublic: unknown;
     let cidrs: unknown;
     if (args.type === EKS_COMPONENT) {
@@ -44,6 +52,7 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
   name: "eks-secrets-encryption",
   description: "EKS envelope-encrypts Kubernetes Secrets with a KMS key.",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type === EKS_COMPONENT && !args.props["encryptionConfigKeyArn"]) report("Set encryptionConfigKeyArn: Secrets in etcd are then encrypted with your KMS key.");
     if (args.type === EKS_CLUSTER) {
       const enc = obj(args.props["encryptionConfig"]);
@@ -57,6 +66,7 @@ export const eksControlPlaneLogging: ResourceValidationPolicy = {
   description: "EKS sends the required control-plane log types to CloudWatch.",
   configSchema: { properties: { requiredLogTypes: { type: "array", items: { type: "string" }, default: ["api", "audit", "authenticator"] } } },
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     const field = args.type === EKS_COMPONENT ? "enabledClusterLogTypes" : args.type === EKS_CLUSTER ? "enabledClusterLogTypes" : undefined;
     if (!field) return;
     const { requiredLogTypes = ["api", "audit", "authenticator"] } = args.getConfig<{ requiredLogTypes?: string[] }>();
@@ -70,6 +80,7 @@ export const eksStandardSupport: ResourceValidationPolicy = {
   name: "eks-standard-support",
   description: "EKS upgradePolicy is STANDARD: EXTENDED (the API default) costs 6x once a version ages.",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type !== EKS_COMPONENT && args.type !== EKS_CLUSTER) return;
     if (obj(args.props["upgradePolicy"])["supportType"] !== "STANDARD") report("Set upgradePolicy.supportType to STANDARD ($0.10/h; EXTENDED is $0.60/h).");
   },
@@ -79,10 +90,11 @@ export const nodesImdsV2: ResourceValidationPolicy = {
   name: "aws-nodes-imdsv2",
   description: "EC2 nodes require IMDSv2 (launch templates set httpTokens: required).",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type === "aws:ec2/launchTemplate:LaunchTemplate" || args.type === "aws:ec2/instance:Instance") {
       if (obj(args.props["metadataOptions"])["httpTokens"] !== "required") report("metadataOptions.httpTokens must be 'required' (IMDSv2 only).");
     }
-    if (args.type === "eks:index:ManagedNodeGroup" && !args.props["launchTemplate"] && args.props["enableIMDSv2"] !== true) {
+    if (args.type === EKS_MNG && !args.props["launchTemplate"] && args.props["enableIMDSv2"] !== true) {
       report("This managed node group has no launch template requiring IMDSv2 (managed node groups allow IMDSv1 by default).");
     }
     if (args.type === "aws:eks/nodeGroup:NodeGroup" && !args.props["launchTemplate"]) {
@@ -95,6 +107,7 @@ export const nodesNoPublicIp: ResourceValidationPolicy = {
   name: "aws-nodes-no-public-ip",
   description: "Nodes get no public IP addresses.",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type === EKS_COMPONENT && args.props["nodeAssociatePublicIpAddress"] !== false) report("Set nodeAssociatePublicIpAddress: false.");
     if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") {
       for (const ni of arr(args.props["networkInterfaces"]).map(obj)) {
@@ -109,8 +122,9 @@ export const instanceTypesAllowed: ResourceValidationPolicy = {
   description: "Node instance types come from the allow-list.",
   configSchema: { properties: { allowed: { type: "array", items: { type: "string" }, default: [] } } },
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     let types: unknown[];
-    if (args.type === "eks:index:ManagedNodeGroup" || args.type === "aws:eks/nodeGroup:NodeGroup") types = arr(args.props["instanceTypes"]);
+    if (args.type === EKS_MNG || args.type === "aws:eks/nodeGroup:NodeGroup") types = arr(args.props["instanceTypes"]);
     else if (args.type === "aws:ec2/launchTemplate:LaunchTemplate" && args.props["instanceType"]) types = [args.props["instanceType"]];
     else return;
     const { allowed = [] } = args.getConfig<{ allowed?: string[] }>();
@@ -124,6 +138,7 @@ export const requiredTags: ResourceValidationPolicy = {
   description: "AWS resources carry the required tags, through the provider's defaultTags or their own tags.",
   configSchema: { properties: { tags: { type: "array", items: { type: "string" }, default: ["project", "environment", "owner"] } } },
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     const { tags = ["project", "environment", "owner"] } = args.getConfig<{ tags?: string[] }>();
     const parse = (v: unknown): Obj => (typeof v === "string" ? (JSON.parse(v) as Obj) : obj(v));
     if (args.type === "pulumi:providers:aws") {
@@ -149,6 +164,7 @@ export const kmsRotation: ResourceValidationPolicy = {
   name: "aws-kms-key-rotation",
   description: "Customer-managed KMS keys rotate yearly.",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type === "aws:kms/key:Key" && args.props["enableKeyRotation"] !== true) report("Set enableKeyRotation: true.");
   },
 };
@@ -160,6 +176,7 @@ export const encryptedVolumes: ResourceValidationPolicy = {
   name: "aws-encrypted-volumes",
   description: "EBS volumes are encrypted: node root volumes (launch templates map them explicitly), standalone volumes and EBS CSI StorageClasses (never the in-tree provisioner).",
   validateResource: (args, report) => {
+    if (isRemoteWithoutInputs(args.type, args.props)) return;
     if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") {
       const ebs = arr(args.props["blockDeviceMappings"]).map(obj).filter((m) => m["ebs"] !== undefined);
       // Without a mapping the instance gets the AMI's root volume, unencrypted unless the account turned on EBS encryption by default.

@@ -10,8 +10,16 @@ interface NodeCapacity {
   readonly min: number | undefined;
 }
 
-/** Capacity of an EKS managed node group (component or provider resource) or a GKE node pool. */
+/**
+ * Whether an eks:index:ManagedNodeGroup carries its inputs (the offline plan). In a real preview it
+ * has none (pulumi-eks 4.3.0 registers components with `{}`), and stack policies get its OUTPUTS,
+ * only `{ nodeGroup, placementGroupName }`: then its aws:eks/nodeGroup:NodeGroup child is judged.
+ */
+const mngHasInputs = (props: Obj) => ["scalingConfig", "capacityType", "instanceTypes"].some((k) => k in props);
+
+/** Capacity of an EKS managed node group (component with inputs, or provider resource) or a GKE node pool. */
 export function nodeCapacity(type: string, props: Obj): NodeCapacity | undefined {
+  if (type === "eks:index:ManagedNodeGroup" && !mngHasInputs(props)) return undefined;
   if (type === "eks:index:ManagedNodeGroup" || type === "aws:eks/nodeGroup:NodeGroup") {
     const min = obj(props["scalingConfig"])["minSize"];
     // capacityType defaults to ON_DEMAND (EKS CreateNodegroup API).
@@ -30,7 +38,8 @@ export function nodeCapacity(type: string, props: Obj): NodeCapacity | undefined
  * A stack policy: the minimum counts across all node groups/pools of the stack, since staging and
  * prod run one managed node group per AZ (three groups of one node are three nodes). In a real
  * preview a managed node group shows as the eks:index:ManagedNodeGroup component and its
- * aws:eks/nodeGroup:NodeGroup child: the components are counted when present, not both.
+ * aws:eks/nodeGroup:NodeGroup child: the components are counted when they carry inputs (offline
+ * plan), else the children, never both.
  */
 export const nodesCapacity: StackValidationPolicy = {
   name: "nodes-capacity",
@@ -42,7 +51,7 @@ export const nodesCapacity: StackValidationPolicy = {
       const cap = nodeCapacity(r.type, r.props);
       return cap ? [{ r, cap }] : [];
     });
-    const hasComponents = all.some(({ r }) => r.type === "eks:index:ManagedNodeGroup");
+    const hasComponents = all.some(({ r }) => r.type === "eks:index:ManagedNodeGroup"); // only those with inputs (nodeCapacity)
     const counted = all.filter(({ r }) => !(hasComponents && r.type === "aws:eks/nodeGroup:NodeGroup"));
     for (const { r, cap } of counted) {
       if (cap.spot && !spotAllowed) report("Runs on spot capacity, which can be reclaimed at any time: use on-demand here.", r.urn);

@@ -6,10 +6,19 @@
 
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-/** Cluster resources and whether deletion protection is on: the eks component, its aws.eks.Cluster child, GKE. */
-const CLUSTER_TYPES = ["eks:index:Cluster", "aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster"];
+/** Provider cluster resources: what a real preview/up shows (stack policies get their OUTPUTS). */
+const CLUSTER_TYPES = ["aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster"];
+/** The eks component: in a real run its outputs have no deletionProtection (cluster.ts registerOutputs, v4.3.0); judged only offline, where it carries its inputs and has no children. */
+const EKS_COMPONENT = "eks:index:Cluster";
 
-const unprotectedClusters = (resources: readonly PolicyResource[]) => resources.filter((r) => CLUSTER_TYPES.includes(r.type) && r.props["deletionProtection"] !== true);
+/**
+ * Clusters whose deletion protection is explicitly off. A missing field is never a failure: it is
+ * not knowable (outputs, unknowns in a preview), and the other gates cover a wrong input.
+ */
+const unprotectedClusters = (resources: readonly PolicyResource[]) => {
+  const hasProviderClusters = resources.some((r) => CLUSTER_TYPES.includes(r.type));
+  return resources.filter((r) => (CLUSTER_TYPES.includes(r.type) || (r.type === EKS_COMPONENT && !hasProviderClusters)) && r.props["deletionProtection"] === false);
+};
 
 const requiredSchema = { properties: { required: { type: "boolean", default: true } } } as const;
 

@@ -172,7 +172,7 @@ const cases: [string, Case][] = [
   ["EKS on EXTENDED support", { policy: awsP.eksStandardSupport, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["upgradePolicy"] = { supportType: "EXTENDED" }) }],
   ["aws.eks.Cluster without upgradePolicy", { policy: awsP.eksStandardSupport, type: "aws:eks/cluster:Cluster", good: eksCluster, breakIt: (c) => delete c["upgradePolicy"] }],
   ["launch template allowing IMDSv1", { policy: awsP.nodesImdsV2, type: "aws:ec2/launchTemplate:LaunchTemplate", good: launchTemplate, breakIt: (t) => (t["metadataOptions"] = { httpTokens: "optional" }) }],
-  ["node group without launch template", { policy: awsP.nodesImdsV2, type: "eks:index:ManagedNodeGroup", good: () => ({ launchTemplate: { id: "lt" } }), breakIt: (n) => delete n["launchTemplate"] }],
+  ["node group without launch template", { policy: awsP.nodesImdsV2, type: "eks:index:ManagedNodeGroup", good: () => ({ launchTemplate: { id: "lt" }, instanceTypes: ["t3.medium"] }), breakIt: (n) => delete n["launchTemplate"] }],
   ["nodes with public IPs", { policy: awsP.nodesNoPublicIp, type: "eks:index:Cluster", good: eksComponent, breakIt: (c) => (c["nodeAssociatePublicIpAddress"] = true) }],
   ["instance type outside the allow-list", { policy: awsP.instanceTypesAllowed, type: "eks:index:ManagedNodeGroup", config: { allowed: ["t3.medium"] }, good: () => ({ instanceTypes: ["t3.medium"] }), breakIt: (n) => (n["instanceTypes"] = ["p5.48xlarge"]) }],
   ["provider without the owner tag", { policy: awsP.requiredTags, type: "pulumi:providers:aws", good: () => ({ ...AWS_PROVIDER.inputs }), breakIt: (p) => (p["defaultTags"] = JSON.stringify({ tags: { project: "p", environment: "dev" } })) }],

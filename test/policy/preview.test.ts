@@ -9,7 +9,8 @@ import { evaluatePolicies, readPolicyConfig } from "../../plan/policy";
 import { shippedStacks } from "../../plan/stackfile";
 import { policies } from "../../policy/policies";
 import { remoteComponentOf } from "../../policy/urn";
-import { remoteChildren } from "../fixtures/remote-children";
+import { realPreview, realStackView, remoteChildren } from "../fixtures/remote-children";
+import { estimateCost } from "../../estimates/cost";
 import { planJson, ROOT } from "../helpers/plan";
 
 const previewOf = (stack: string) => {
@@ -22,10 +23,43 @@ describe("the pack over a real preview's resources (plan + remote components' ch
     it(`${stack}: no mandatory violation`, async () => {
       const { doc, children } = previewOf(stack);
       const config = readPolicyConfig(path.join(ROOT, "policy", "config", `${stack}.json`));
-      const violations = await evaluatePolicies([...doc.resources, ...children], policies, config);
+      assert.ok(children.length > 0 || !doc.resources.some((r) => r.options.remote));
+      // Resource policies see the components with empty props; stack policies see outputs.
+      const resourcePolicies = policies.filter((p) => "validateResource" in p);
+      const stackPolicies = policies.filter((p) => "validateStack" in p);
+      const violations = [
+        ...(await evaluatePolicies(realPreview(doc.resources), resourcePolicies, config)),
+        ...(await evaluatePolicies(realStackView(doc.resources), stackPolicies, config)),
+      ];
+      assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+    });
+
+    it(`${stack}: the offline plan (components with inputs, no children) draws no mandatory violation either`, async () => {
+      const config = readPolicyConfig(path.join(ROOT, "policy", "config", `${stack}.json`));
+      const violations = await evaluatePolicies(planJson(stack).resources, policies, config);
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
     });
   }
+
+  it("the budget gate prices the provider children as the offline plan prices the components", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const plan = estimateCost(planJson(stack).resources);
+      const real = estimateCost(realStackView(planJson(stack).resources));
+      assert.equal(real.monthly, plan.monthly, stack);
+    }
+  });
+
+  it("prod: each broken cluster/node-group setting is still caught once on the children of a real preview", async () => {
+    const config = readPolicyConfig(path.join(ROOT, "policy", "config", "prod.json"));
+    const resourcePolicies = policies.filter((p) => "validateResource" in p);
+    const breakCluster = (inputs: Record<string, unknown>) => ({ ...inputs, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], enabledClusterLogTypes: [], upgradePolicy: { supportType: "EXTENDED" } });
+    const broken = planJson("prod").resources.map((r) => (r.type === "eks:index:Cluster" ? { ...r, inputs: breakCluster(r.inputs as Record<string, unknown>) } : r));
+    const violations = (await evaluatePolicies(realPreview(broken), resourcePolicies, config)).filter((v) => v.enforcementLevel === "mandatory");
+    for (const name of ["eks-endpoint-restricted", "eks-control-plane-logging", "eks-standard-support"]) {
+      assert.equal(violations.filter((v) => v.policy === name).length, 1, name);
+    }
+    assert.ok(violations.every((v) => v.urn?.includes("aws:eks/cluster:Cluster")));
+  });
 
   it("the fixture holds what the policies must see: the eks provider, the cluster, the node group", () => {
     const { children } = previewOf("prod");

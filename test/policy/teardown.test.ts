@@ -7,23 +7,24 @@ import { describe, it } from "node:test";
 import { evaluatePolicies, readPolicyConfig } from "../../plan/policy";
 import type { ResourceRecord } from "../../plan/record";
 import { teardownPolicies } from "../../policy/teardown";
-import { remoteChildren } from "../fixtures/remote-children";
+import { realStackView } from "../fixtures/remote-children";
 import { planJson, ROOT } from "../helpers/plan";
-
-const CLUSTERS = ["eks:index:Cluster", "aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster"];
 
 function variant(records: readonly ResourceRecord[], change: { deletionProtection: boolean; protect: boolean }): ResourceRecord[] {
   return records.map((r) => ({
     ...r,
-    inputs: CLUSTERS.includes(r.type) ? { ...r.inputs, deletionProtection: change.deletionProtection } : r.inputs,
+    // Only where the field exists: the eks component's outputs have none.
+    inputs: "deletionProtection" in r.inputs ? { ...r.inputs, deletionProtection: change.deletionProtection } : r.inputs,
     options: { ...r.options, protect: r.options.protect && change.protect },
   }));
 }
 
-for (const stack of ["prod", "gcp-prod"]) {
-  describe(`teardown on ${stack}`, () => {
+// The real run (stack policies get outputs: the eks component's have no deletionProtection) and the
+// offline plan (the component with its inputs, no children).
+for (const [stack, view] of [["prod", "real"], ["prod", "plan"], ["gcp-prod", "plan"]] as const) {
+  describe(`teardown on ${stack} (${view === "real" ? "a real run's outputs" : "the offline plan"})`, () => {
     const doc = planJson(stack);
-    const records = [...doc.resources, ...remoteChildren(doc.resources)];
+    const records = view === "real" ? realStackView(doc.resources) : [...doc.resources];
     const config = readPolicyConfig(path.join(ROOT, "policy", "config", `${stack}.json`));
     const run = (rs: ResourceRecord[]) => evaluatePolicies(rs, teardownPolicies, config);
 
