@@ -3,13 +3,33 @@ import { createPlatform } from "./components";
 import { AdmissionPolicies } from "./components/admission";
 import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
-import { VotingApp } from "./components/voting-app";
+import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import { alertUrls, loadSettings } from "./stacks/config";
 
 const settings = loadSettings();
 const platform = createPlatform(settings);
 const k8sOpts = { providers: { kubernetes: platform.provider } };
+
+// The pack's Kubernetes rules inside the cluster too: they gate Helm, kubectl and operators. Created
+// first: the app and the monitoring releases wait for the bindings, so even the first `up` is gated.
+const admission = new AdmissionPolicies(
+  "admission",
+  {
+    environment: settings.environment,
+    appNamespace: VOTING_NAMESPACE,
+    requireDigest: settings.environment === "prod",
+    exposure: { allowed: [SERVICE_NAMES.vote, SERVICE_NAMES.result].map((s) => `${VOTING_NAMESPACE}/${s}`), ingressNamespaces: [VOTING_NAMESPACE] },
+    // kind's local-path-provisioner starts helper pods with hostPath volumes in local-path-storage
+    // (https://github.com/rancher/local-path-provisioner): denied there, every PVC stays Pending.
+    excludeNamespaces: settings.platform.cloud === "existing" ? ["local-path-storage"] : [],
+    waitFor: platform.workloadsWaitFor,
+  },
+  k8sOpts,
+);
+
+/** The platform's readiness plus the admission bindings: what every workload waits for. */
+const gated = [...platform.workloadsWaitFor, ...admission.bindings];
 
 const app = new VotingApp(
   "voting",
@@ -24,25 +44,13 @@ const app = new VotingApp(
     exposure: platform.exposure,
     retainData: settings.app.retainData,
     protectData: settings.app.protectData,
-    waitFor: platform.workloadsWaitFor,
+    namespace: VOTING_NAMESPACE,
+    waitFor: gated,
   },
   k8sOpts,
 );
 
 if (app.loadBalancerAddress) platform.publishAddress?.(app.loadBalancerAddress);
-
-// The pack's Kubernetes rules inside the cluster too: they gate Helm, kubectl and operators.
-new AdmissionPolicies(
-  "admission",
-  {
-    environment: settings.environment,
-    appNamespace: app.namespace,
-    requireDigest: settings.environment === "prod",
-    exposure: { allowed: [SERVICE_NAMES.vote, SERVICE_NAMES.result].map((s) => `${app.namespace}/${s}`), ingressNamespaces: [app.namespace] },
-    waitFor: platform.workloadsWaitFor,
-  },
-  k8sOpts,
-);
 
 const monitoring = settings.monitoring.enabled
   ? new Monitoring(
@@ -57,7 +65,7 @@ const monitoring = settings.monitoring.enabled
         grafana: settings.monitoring.grafana,
         appNamespace: app.namespace,
         metricsLabel: METRICS_LABEL,
-        waitFor: platform.workloadsWaitFor,
+        waitFor: gated,
       },
       k8sOpts,
     )

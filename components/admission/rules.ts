@@ -80,6 +80,8 @@ const POD_SHAPES = [
     ],
     spec: "object.spec.template.spec",
   },
+  // A CronJob's pods would otherwise be denied only as its Jobs, at every schedule, silently.
+  { suffix: "cronjobs", resourceRules: [{ apiGroups: ["batch"], apiVersions: ["v1"], resources: ["cronjobs"] }], spec: "object.spec.jobTemplate.spec.template.spec" },
 ] as const;
 
 const podVariables = (spec: string) => [
@@ -183,6 +185,13 @@ function exposureRules(x: ExposureAllowList): Rule[] {
   ];
 }
 
+/**
+ * Control-plane identities that create namespaces (Kubernetes: system:apiserver,
+ * system:kube-controller-manager; GKE's addon manager). EKS's own identities are eks:* (e.g.
+ * eks:addon-manager), kube-system's service accounts system:serviceaccount:kube-system:*.
+ */
+export const CONTROLLER_USERS = ["system:apiserver", "system:kube-controller-manager", "system:kube-scheduler", "system:addon-manager"] as const;
+
 const NAMESPACE_RULE: Rule = {
   name: "namespace-pod-security",
   scope: "cluster",
@@ -191,8 +200,9 @@ const NAMESPACE_RULE: Rule = {
   matchConditions: [
     // "default" exists in every cluster without a Pod Security label; its pods are still gated.
     { name: "not-a-system-namespace", expression: `!(object.metadata.name in ${list([...SYSTEM_NAMESPACES, "default"])}) && ${SYSTEM_NAMESPACE_PREFIXES.map((p) => `!object.metadata.name.startsWith('${p}')`).join(" && ")}` },
-    // Namespaces the cloud's controllers create for their add-ons (system:* service accounts, eks:* identities).
-    { name: "not-a-controller", expression: "!request.userInfo.username.startsWith('system:') && !request.userInfo.username.startsWith('eks:')" },
+    // Namespaces the control plane and the clouds' controllers create for their add-ons: named
+    // identities only (not every system:serviceaccount:*, which includes CI runners, Argo CD, Flux).
+    { name: "not-a-controller", expression: `!(request.userInfo.username in ${list(CONTROLLER_USERS)}) && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:') && !request.userInfo.username.startsWith('eks:')` },
   ],
   validations: [
     {
@@ -248,7 +258,7 @@ export function policyObject(rule: Rule) {
 }
 
 /** Its binding: where it applies, and what a failure does. */
-export function bindingObject(rule: Rule, appNamespace: string, actions: readonly string[]) {
+export function bindingObject(rule: Rule, appNamespace: string, actions: readonly string[], excludeNamespaces: readonly string[] = []) {
   const key = "kubernetes.io/metadata.name";
   return {
     apiVersion: "admissionregistration.k8s.io/v1" as const,
@@ -258,7 +268,7 @@ export function bindingObject(rule: Rule, appNamespace: string, actions: readonl
       policyName: `voting-platform-${rule.name}`,
       validationActions: [...actions],
       matchResources: {
-        namespaceSelector: rule.scope === "app" ? { matchLabels: { [key]: appNamespace } } : { matchExpressions: [{ key, operator: "NotIn", values: [...SYSTEM_NAMESPACES] }] },
+        namespaceSelector: rule.scope === "app" ? { matchLabels: { [key]: appNamespace } } : { matchExpressions: [{ key, operator: "NotIn", values: [...SYSTEM_NAMESPACES, ...excludeNamespaces] }] },
       },
     },
   };

@@ -67,6 +67,27 @@ describe("admission policies admit the program's own objects", () => {
     }
   });
 
+  it("everything the program deploys onto the cluster waits for every binding, so the first `up` is gated", () => {
+    for (const stack of shippedStacks(ROOT)) {
+      const doc = planJson(stack);
+      const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
+      const closure = (urn: string, seen = new Set<string>()): Set<string> => {
+        for (const d of byUrn.get(urn)?.dependsOn ?? []) if (!seen.has(d)) closure(d, seen.add(d));
+        return seen;
+      };
+      const bindings = all(doc, BINDING).map((b) => b.urn);
+      assert.ok(bindings.length > 0);
+      // The app's and the monitoring's resources (the platform's own add-ons come before the policies).
+      const gated = doc.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && /voting-platform:(app|monitoring):/.test(r.urn.split("::")[2] ?? ""));
+      assert.ok(gated.length > 5, `${stack}: ${gated.length} app/monitoring resources`);
+      for (const r of gated) {
+        const deps = closure(r.urn);
+        const missing = bindings.filter((b) => !deps.has(b));
+        assert.deepEqual(missing, [], `${stack} ${r.type} ${r.name} waits for every binding`);
+      }
+    }
+  });
+
   it("deny in staging and prod, warn and audit in dev; system namespaces are never gated", () => {
     assert.deepEqual(validationActions("prod"), ["Deny"]);
     assert.deepEqual(validationActions("staging"), ["Deny"]);
@@ -91,6 +112,7 @@ describe("admission policies deny what the pack forbids", () => {
   const sc = (d: Obj) => obj(c0(d)["securityContext"]);
   const asPod = (d: Obj): Obj => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: obj(d["metadata"])["namespace"] }, spec: podSpec(d) });
   const inNamespace = (d: Obj, ns: string): Obj => ({ ...d, metadata: { ...obj(d["metadata"]), namespace: ns } });
+  const asCronJob = (d: Obj): Obj => ({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c", namespace: obj(d["metadata"])["namespace"] }, spec: { schedule: "@daily", jobTemplate: { spec: { template: obj(obj(d["spec"])["template"]) } } } });
 
   const workloadCases: [string, (d: Obj) => void, RegExp][] = [
     ["privileged", (d) => (sc(d)["privileged"] = true), /baseline.*Privileged containers/],
@@ -111,13 +133,15 @@ describe("admission policies deny what the pack forbids", () => {
     ["password in key=value;", (d) => (c0(d)["env"] = [{ name: "DB", value: "Server=db;Username=postgres;Password=postgres;" }]), /workloads.*connection string/],
   ];
   for (const [title, change, expected] of workloadCases) {
-    it(`${title}: denied as a Deployment and as a Pod`, () => {
+    it(`${title}: denied as a Deployment, as a Pod and as a CronJob`, () => {
       const good = vote();
       assert.deepEqual(denials(doc, good), [], "the unchanged object passes");
+      assert.deepEqual(denials(doc, asCronJob(good)), [], "the unchanged CronJob passes");
       const bad = vote();
       change(bad);
       assert.match(denials(doc, bad).join("\n"), expected);
       assert.match(denials(doc, asPod(bad)).join("\n"), expected);
+      assert.match(denials(doc, asCronJob(bad)).join("\n"), expected);
     });
   }
 
@@ -138,6 +162,14 @@ describe("admission policies deny what the pack forbids", () => {
     podSpec(privileged)["volumes"] = [{ name: "h", hostPath: { path: "/" } }];
     assert.match(denials(doc, inNamespace(privileged, "monitoring")).join("\n"), /Privileged/);
     for (const ns of [...SYSTEM_NAMESPACES, "gke-managed-parallelstorecsi", "amazon-network-flow-monitor"]) assert.deepEqual(denials(doc, inNamespace(privileged, ns)), [], ns);
+  });
+
+  it("on an existing cluster (kind) local-path-storage is left alone: its provisioner's helper pods mount hostPath", () => {
+    const helper = vote();
+    podSpec(helper)["volumes"] = [{ name: "data", hostPath: { path: "/var/local-path-provisioner" } }];
+    assert.deepEqual(denials(planJson("local"), inNamespace(helper, "local-path-storage")), []);
+    assert.match(denials(planJson("local"), inNamespace(helper, "team")).join(), /hostPath/);
+    assert.match(denials(doc, inNamespace(helper, "local-path-storage")).join(), /hostPath/, "a cloud stack has no such namespace to spare");
   });
 
   it("exposure: a LoadBalancer, an internet-facing Ingress or an external Gateway where not allowed", () => {
@@ -163,6 +195,11 @@ describe("admission policies deny what the pack forbids", () => {
     assert.match(denials(doc, ns("team", { "pod-security.kubernetes.io/enforce": "privileged" })).join(), /namespace-pod-security/);
     assert.deepEqual(denials(doc, ns("gke-managed-foo")), []);
     assert.deepEqual(denials(doc, ns("team"), "system:serviceaccount:kube-system:addon-manager"), []);
+    assert.deepEqual(denials(doc, ns("team"), "system:apiserver"), []);
+    assert.deepEqual(denials(doc, ns("team"), "eks:addon-manager"), []);
+    // Any other service account (CI runners, Argo CD, Flux) is checked like a person.
+    assert.match(denials(doc, ns("team"), "system:serviceaccount:argocd:argocd-application-controller").join(), /namespace-pod-security/);
+    assert.match(denials(doc, ns("team"), "system:serviceaccount:ci:runner").join(), /namespace-pod-security/);
     assert.deepEqual(denials(doc, ns("default")), []);
   });
 

@@ -13,6 +13,7 @@ const PLURAL: Readonly<Record<string, string>> = {
   DaemonSet: "daemonsets",
   ReplicaSet: "replicasets",
   Job: "jobs",
+  CronJob: "cronjobs",
   Service: "services",
   Ingress: "ingresses",
   Gateway: "gateways",
