@@ -1,8 +1,8 @@
 // Itemised monthly cost estimate from a plan's resources (pure). Works on what the offline plan
 // records and on what the policy analyzer sees in a real preview: where a component and its
-// provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), a
-// component carrying its inputs is counted and the children are not; a component without them (a
-// real run: empty props or outputs) gives way to its children.
+// provider-level children both appear (eks:index:Cluster and aws:eks/cluster:Cluster...), the
+// children are counted and the component is not (a real run gives the component empty props or
+// outputs; the offline plan has no children).
 
 import { arr, dig, obj } from "../lib/json";
 import { AWS_INSTANCE_TYPES, CATALOG_DATE, CATALOG_REGIONS, GCP_MACHINE_TYPES, PRICES, type MachineType } from "../stacks/catalog";
@@ -70,17 +70,16 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   let nodes = 0;
 
   // --- AWS
-  // The remote components count only with their inputs (the offline plan). In a real run the budget
-  // policy gets OUTPUTS: eks:index:Cluster's lack upgradePolicy, ManagedNodeGroup's are only
-  // { nodeGroup, placementGroupName }, awsx:ec2:Vpc's lack the NAT strategy; their provider
-  // children carry the real values.
-  const eksComponents = of("eks:index:Cluster").filter((c) => "upgradePolicy" in c.inputs);
-  const eksClusters = eksComponents.length ? eksComponents : of("aws:eks/cluster:Cluster");
+  // The provider resources count where present (a real run), the remote components otherwise (the
+  // offline plan). In a real run the budget policy gets OUTPUTS: eks:index:Cluster's lack
+  // upgradePolicy, ManagedNodeGroup's are only { nodeGroup, placementGroupName }, awsx:ec2:Vpc's
+  // lack the NAT strategy; their provider children carry the real values.
+  const eksClusters = of("aws:eks/cluster:Cluster").length ? of("aws:eks/cluster:Cluster") : of("eks:index:Cluster");
   for (const c of eksClusters) {
     const support = obj(c.inputs["upgradePolicy"])["supportType"];
     add({ item: `EKS control plane (${support === "STANDARD" ? "standard support" : "support type unset: EXTENDED bills $0.60/h once the version ages"})`, quantity: 1, unit: "cluster", monthly: PRICES.eksControlPlaneHourly * H, category: "control-plane" });
   }
-  const vpcs = of("awsx:ec2:Vpc").filter((v) => "availabilityZoneNames" in v.inputs || "numberOfAvailabilityZones" in v.inputs);
+  const vpcs = of("aws:ec2/natGateway:NatGateway").length ? [] : of("awsx:ec2:Vpc");
   if (vpcs.length) {
     for (const v of vpcs) {
       const strategy = obj(v.inputs["natGateways"])["strategy"] ?? "OnePerAz";
@@ -96,8 +95,7 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   const rootGb = launchTemplates.length
     ? Number(dig(arr(launchTemplates[0]!.inputs["blockDeviceMappings"])[0], "ebs", "volumeSize") ?? 20)
     : 20;
-  const mngs = of("eks:index:ManagedNodeGroup").filter((g) => "scalingConfig" in g.inputs || "instanceTypes" in g.inputs);
-  const groups = mngs.length ? mngs : of("aws:eks/nodeGroup:NodeGroup");
+  const groups = of("aws:eks/nodeGroup:NodeGroup").length ? of("aws:eks/nodeGroup:NodeGroup") : of("eks:index:ManagedNodeGroup");
   // One line per instance type and capacity type: per-AZ groups of the same shape add up.
   const nodeLines = new Map<string, { type: string; spot: boolean; count: number }>();
   for (const g of groups) {

@@ -38,7 +38,7 @@ describe("cost arithmetic", () => {
     assert.equal(line(estimateCost([r("gcp:container/cluster:Cluster", { location: "us-central1" })]).lines, /free tier/), undefined);
   });
 
-  it("counts a component, not also its provider-level children", () => {
+  it("counts a cluster once: its provider-level child where present (a real run), else the component", () => {
     const c = estimateCost([r("eks:index:Cluster", {}), r("aws:eks/cluster:Cluster", {})]);
     assert.equal(c.lines.filter((l) => /EKS control plane/.test(l.item)).length, 1);
   });
