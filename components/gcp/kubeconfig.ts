@@ -5,12 +5,13 @@
 // certificate-authority-data, since the DNS endpoint presents a publicly trusted certificate (the
 // cluster CA would not verify it); the gke-gcloud-auth-plugin exec with provideClusterInfo.
 //
-// `--use_application_default_credentials`: gke-gcloud-auth-plugin otherwise runs `gcloud config
-// config-helper` and authenticates as gcloud's active account; with the flag it takes a token from
-// Google's application-default credentials (kubernetes/cloud-provider-gcp,
-// cmd/gke-gcloud-auth-plugin/cred/cred.go: accessToken, defaultAccessToken). Those are what the
-// Pulumi gcp provider uses too: `gcloud auth application-default login` on a laptop, the
-// google-github-actions/auth step (GOOGLE_APPLICATION_CREDENTIALS) in CI, the metadata server on GCE.
+// No `--use_application_default_credentials`: gcloud itself refuses to write that flag together
+// with the DNS endpoint (kubeconfig.py raises DNSEndpointOrUseApplicationDefaultCredentialsError),
+// and whether the DNS endpoint accepts the plain OAuth token the flag yields for a user's ADC is
+// unverified. Without it the plugin runs `gcloud config config-helper` and authenticates as gcloud's
+// active account (kubernetes/cloud-provider-gcp, cmd/gke-gcloud-auth-plugin/cred/cred.go): a
+// laptop needs `gcloud auth login` (the README's Path C does it), CI gets gcloud signed in by the
+// google-github-actions/auth + setup-gcloud steps, a GCE VM by its metadata server.
 
 export function gkeKubeconfig(contextName: string, dnsEndpoint: string): string {
   return JSON.stringify({
@@ -26,7 +27,6 @@ export function gkeKubeconfig(contextName: string, dnsEndpoint: string): string 
           exec: {
             apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "gke-gcloud-auth-plugin",
-            args: ["--use_application_default_credentials"],
             installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin (https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin)",
             provideClusterInfo: true,
             interactiveMode: "Never",

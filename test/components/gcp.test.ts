@@ -169,12 +169,12 @@ for (const [stack, e] of Object.entries(expected)) {
 }
 
 describe("GKE helpers", () => {
-  it("writes a kubeconfig for the DNS endpoint that authenticates with application-default credentials", () => {
-    const cfg = JSON.parse(gkeKubeconfig("ctx", "gke-abc-123.us-central1.gke.goog")) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { exec: { command: string; apiVersion: string; args: string[]; provideClusterInfo: boolean } } }[] };
+  it("writes a kubeconfig for the DNS endpoint that authenticates as gcloud's account, as gcloud get-credentials --dns-endpoint does", () => {
+    const cfg = JSON.parse(gkeKubeconfig("ctx", "gke-abc-123.us-central1.gke.goog")) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { exec: { command: string; apiVersion: string; args?: string[]; provideClusterInfo: boolean } } }[] };
     assert.deepEqual(cfg.clusters[0]!.cluster, { server: "https://gke-abc-123.us-central1.gke.goog" }, "no cluster CA: the DNS endpoint has a publicly trusted certificate");
     const exec = cfg.users[0]!.user.exec;
     assert.equal(exec.command, "gke-gcloud-auth-plugin");
-    assert.deepEqual(exec.args, ["--use_application_default_credentials"]);
+    assert.equal(exec.args, undefined, "no --use_application_default_credentials: gcloud refuses it with the DNS endpoint");
     assert.equal(exec.provideClusterInfo, true);
     assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
   });
