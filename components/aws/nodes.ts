@@ -80,6 +80,10 @@ export function createNodeGroups(
           nodeRole: role,
           subnetIds: g.subnetIds,
           amiType: "AL2023_x86_64_STANDARD",
+          // pulumi-eks 4.3 (nodegroup.ts) defaults the version only without a launch template, and
+          // this group has one (with no AMI): without this the nodes stay behind a control-plane
+          // upgrade.
+          version: cluster.eksCluster.version,
           instanceTypes: [...args.instanceTypes],
           capacityType: args.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
           launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },

@@ -21,7 +21,10 @@ export interface RegionZones {
 export function pickZones(region: RegionZones, pinned: readonly string[], count: number): { zoneIds: string[] } | { problem: string } {
   const unsupported = new Set<string>(EKS_UNSUPPORTED_ZONE_IDS);
   const idOf = new Map(region.names.map((n, i) => [n, region.zoneIds[i]!]));
-  const supported = [...region.zoneIds].filter((id) => !unsupported.has(id)).sort();
+  // Numeric order of the zone number (use1-az2 before use1-az10), so the choice never depends on
+  // text order; and from every zone, not only those reported "available" right now: an impaired
+  // zone must not shift the choice (a changed zone replaces its subnet with the same CIDR).
+  const supported = [...region.zoneIds].filter((id) => !unsupported.has(id)).sort(byZoneNumber);
   if (pinned.length === 0) {
     if (supported.length < count) return { problem: `the region has ${supported.length} zones EKS supports (${supported.join(", ")}), fewer than the ${count} this environment uses: pin voting-platform:awsAvailabilityZones` };
     return { zoneIds: supported.slice(0, count) };
@@ -39,7 +42,19 @@ export function pickZones(region: RegionZones, pinned: readonly string[], count:
   return { zoneIds: ids };
 }
 
-/** The account's zones for the provider's region (available ones, not Local or Wavelength zones). */
+/** The account's zones for the provider's region, whatever their current state (not Local or Wavelength zones). */
 export function regionZones(opts: pulumi.InvokeOutputOptions): pulumi.Output<RegionZones> {
-  return aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts);
+  return aws.getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts);
+}
+
+/** Orders zone IDs by their prefix, then their zone number as a number. */
+export function byZoneNumber(a: string, b: string): number {
+  const [pa, na] = splitZoneId(a);
+  const [pb, nb] = splitZoneId(b);
+  return pa === pb ? na - nb : pa < pb ? -1 : 1;
+}
+
+function splitZoneId(id: string): [string, number] {
+  const m = /^(.*-az)(\d+)$/.exec(id);
+  return m ? [m[1]!, Number(m[2])] : [id, 0];
 }

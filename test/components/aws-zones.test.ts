@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { splitScaling } from "../../components/aws/nodes";
-import { pickZones } from "../../components/aws/zones";
+import { byZoneNumber, pickZones } from "../../components/aws/zones";
 import { ZONES } from "../../plan/cloud-mocks";
 
 describe("AZs by ID (pickZones)", () => {
@@ -37,5 +37,11 @@ describe("node counts per AZ group (splitScaling)", () => {
     assert.deepEqual(splitScaling(2, 6, 2), [{ minSize: 1, maxSize: 3 }, { minSize: 1, maxSize: 3 }]);
     assert.deepEqual(splitScaling(2, 4, 3), [{ minSize: 1, maxSize: 2 }, { minSize: 1, maxSize: 2 }, { minSize: 0, maxSize: 2 }]);
     assert.deepEqual(splitScaling(2, 4, 1), [{ minSize: 2, maxSize: 4 }]);
+  });
+});
+
+describe("zone order", () => {
+  it("orders zone IDs by their number, not as text (az10 after az2)", () => {
+    assert.deepEqual(["use1-az10", "use1-az2", "use1-az1"].sort(byZoneNumber), ["use1-az1", "use1-az2", "use1-az10"]);
   });
 });
