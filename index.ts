@@ -96,6 +96,8 @@ export const serviceExposure = platform.exposure.type;
 export const appNamespace = app.namespace;
 export const voteUrl = app.voteUrl;
 export const resultUrl = app.resultUrl;
+/** With a domain on GKE and no gcpDnsManagedZone: the records to create where the domain's DNS is. */
+export const dnsRecordsToCreate = platform.dnsRecordsToCreate;
 export const grafanaAccess = monitoring?.grafanaAccess;
 export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;
 /** The volume sizes applied (GB), read back by the next update: volumes only grow. */
