@@ -102,7 +102,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.controlPlaneEndpointsConfig])
-        .apply(([n, endpoints]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoints.dnsEndpointConfig?.endpoint ?? "")),
+        .apply(([n, endpoints]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoints.dnsEndpointConfig?.endpoint)),
     );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
