@@ -5,9 +5,22 @@ import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
-import { alertUrls, loadSettings } from "./stacks/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, alertUrls, loadSettings } from "./stacks/config";
+import { shrunkVolumes, volumeSizes } from "./stacks/volumes";
 
 const settings = loadSettings();
+
+// Volumes only grow: the sizes this stack last applied, read back from its own outputs (a
+// StackReference to the running stack reads its last completed update: pulumi/pulumi#3722),
+// gate every claim size; a smaller one stops the preview with the key to change.
+const lastApplied = new pulumi.StackReference("last-applied", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+const sizes = volumeSizes(settings);
+const checkedSizes = lastApplied.getOutput("volumeSizesGb").apply((previous: unknown) => {
+  const problems = shrunkVolumes(previous, sizes, settings.size);
+  if (problems.length > 0) throw new ConfigError(problems, "shrinking volume");
+  return sizes;
+});
 const platform = createPlatform(settings);
 const k8sOpts = { providers: { kubernetes: platform.provider } };
 
@@ -40,6 +53,7 @@ const app = new VotingApp(
     replicas: settings.app.replicas,
     voteMaxReplicas: settings.app.voteMaxReplicas,
     databaseStorageGb: settings.app.databaseStorageGb,
+    storageSizeGate: checkedSizes,
     storageClassName: platform.storageClassName,
     exposure: platform.exposure,
     retainData: settings.app.retainData,
@@ -63,6 +77,7 @@ const monitoring = settings.monitoring.enabled
         retentionDays: settings.monitoring.retentionDays,
         storageGb: settings.monitoring.storageGb,
         grafana: settings.monitoring.grafana,
+        storageSizeGate: checkedSizes,
         appNamespace: app.namespace,
         metricsLabel: METRICS_LABEL,
         waitFor: gated,
@@ -85,3 +100,5 @@ export const resultUrl = app.resultUrl;
 export const dnsRecordsToCreate = platform.dnsRecordsToCreate;
 export const grafanaAccess = monitoring?.grafanaAccess;
 export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;
+/** The volume sizes applied (GB), read back by the next update: volumes only grow. */
+export const volumeSizesGb = checkedSizes;
