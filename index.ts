@@ -4,6 +4,7 @@ import { AdmissionPolicies } from "./components/admission";
 import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
+import { BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE_ACCOUNT } from "./components/voting-app/backup";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import { alertUrls, loadSettings } from "./stacks/config";
 
@@ -45,10 +46,38 @@ const app = new VotingApp(
     retainData: settings.app.retainData,
     protectData: settings.app.protectData,
     namespace: VOTING_NAMESPACE,
+    backupClients: settings.backup.enabled,
     waitFor: gated,
   },
   k8sOpts,
 );
+
+// After the app (its namespace, its database): the bucket or volume, then the CronJob.
+const backup = settings.backup.enabled
+  ? new DatabaseBackup(
+      "backup",
+      {
+        namespace: app.namespace,
+        postgresImage: settings.app.images.postgres,
+        schedule: settings.backup.schedule,
+        retentionDays: settings.backup.retentionDays,
+        databaseStorageGb: settings.app.databaseStorageGb,
+        storageClassName: platform.storageClassName,
+        store: platform.backupStore({
+          namespace: app.namespace,
+          writerServiceAccount: BACKUP_SERVICE_ACCOUNT,
+          restoreServiceAccount: RESTORE_SERVICE_ACCOUNT,
+          retentionDays: settings.backup.retentionDays,
+          retainData: settings.app.retainData,
+          protectData: settings.app.protectData,
+        }),
+        retainData: settings.app.retainData,
+        protectData: settings.app.protectData,
+        waitFor: [...gated, app],
+      },
+      k8sOpts,
+    )
+  : undefined;
 
 if (app.loadBalancerAddress) platform.publishAddress?.(app.loadBalancerAddress);
 
@@ -81,5 +110,7 @@ export const serviceExposure = platform.exposure.type;
 export const appNamespace = app.namespace;
 export const voteUrl = app.voteUrl;
 export const resultUrl = app.resultUrl;
+export const backupLocation = backup?.location;
+export const restoreJob = backup?.restoreJob;
 export const grafanaAccess = monitoring?.grafanaAccess;
 export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;

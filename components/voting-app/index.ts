@@ -34,6 +34,8 @@ export interface VotingAppArgs {
   readonly databaseStorageGb: number;
   readonly storageClassName: pulumi.Input<string>;
   readonly exposure: ServiceExposure;
+  /** The database backup's pods (components/voting-app/backup.ts) may connect to db. @default false */
+  readonly backupClients?: boolean;
   /** Namespace allowed to scrape the exporters. @default "monitoring" */
   readonly monitoringNamespace?: string;
   /** Keep the namespace and the database when the stack is destroyed (retainOnDelete). */
@@ -223,7 +225,7 @@ export class VotingApp extends pulumi.ComponentResource {
       }
     }
 
-    for (const [policyName, spec] of Object.entries(networkPolicies(args.monitoringNamespace ?? "monitoring"))) {
+    for (const [policyName, spec] of Object.entries(networkPolicies(args.monitoringNamespace ?? "monitoring", args.backupClients ?? false))) {
       new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policyName}`, { metadata: meta(policyName), spec }, inNs);
     }
 
