@@ -4,9 +4,11 @@ import { AdmissionPolicies } from "./components/admission";
 import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
-import { BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE_ACCOUNT } from "./components/voting-app/backup";
+import { backupMaxAgeHours } from "./components/monitoring/rules";
+import { BACKUP_CRONJOB, BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE_ACCOUNT } from "./components/voting-app/backup";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import { alertUrls, loadSettings } from "./stacks/config";
+import { runsPerDay } from "./stacks/cron";
 
 const settings = loadSettings();
 const platform = createPlatform(settings);
@@ -93,6 +95,7 @@ const monitoring = settings.monitoring.enabled
         storageGb: settings.monitoring.storageGb,
         grafana: settings.monitoring.grafana,
         appNamespace: app.namespace,
+        ...(backup ? { backup: { cronJob: BACKUP_CRONJOB, maxAgeHours: backupMaxAgeHours(runsPerDay(settings.backup.schedule)) } } : {}),
         metricsLabel: METRICS_LABEL,
         waitFor: gated,
       },

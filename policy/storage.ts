@@ -70,15 +70,15 @@ export const bucketsGuarded: StackValidationPolicy = {
       if (settingsOf(b, args.resources, PUBLIC_ACCESS_BLOCK).length === 0) missing.push("a public access block");
       if (settingsOf(b, args.resources, SSE).length === 0) missing.push("default encryption");
       const versioning = settingsOf(b, args.resources, VERSIONING);
-      if (!versioning.some((v) => obj(v.props["versioningConfiguration"])["status"] === "Enabled")) missing.push("versioning Enabled");
+      if (!versioning.some((v) => obj(v.props["versioningConfiguration"])["status"] === "Enabled")) missing.push("versioning (Enabled)");
       if (settingsOf(b, args.resources, LIFECYCLE).length === 0) missing.push("a lifecycle configuration");
-      if (missing.length) report(`${b.name}: the bucket has no ${missing.join(", no ")}.`, b.urn);
+      if (missing.length) report(`${b.name}: the bucket lacks ${missing.join(", ")}.`, b.urn);
     }
     for (const b of args.resources.filter((r) => r.type === GCS_BUCKET)) {
       const missing: string[] = [];
       if (obj(b.props["versioning"])["enabled"] !== true) missing.push("versioning");
       if (arr(b.props["lifecycleRules"]).length === 0) missing.push("a lifecycle rule");
-      if (missing.length) report(`${b.name}: the bucket has no ${missing.join(", no ")}.`, b.urn);
+      if (missing.length) report(`${b.name}: the bucket lacks ${missing.join(", ")}.`, b.urn);
     }
   },
 };

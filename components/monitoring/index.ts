@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import type { MetricsTargets } from "../platform";
 import { alertmanagerConfig, type AlertReceivers } from "./alerting";
-import { alertRules } from "./rules";
+import { alertRules, type BackupWatch } from "./rules";
 import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, grafanaValues, prometheusStackValues, prometheusUrl } from "./values";
 
 export interface MonitoringArgs {
@@ -25,6 +25,8 @@ export interface MonitoringArgs {
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
   /** Namespace of the voting app, whose exporters are scraped. */
   readonly appNamespace: string;
+  /** The database backup CronJob to alert on when its last success gets too old. @default none */
+  readonly backup?: BackupWatch;
   /** Label on the app's metrics Services. */
   readonly metricsLabel: string;
   /**
@@ -208,7 +210,7 @@ export class Monitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "voting-app", namespace: ns, labels: selectedBy },
-        spec: { groups: alertRules(args.appNamespace) },
+        spec: { groups: alertRules(args.appNamespace, args.backup) },
       },
       { ...child, dependsOn: [stack, ...waitFor] },
     );
