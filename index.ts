@@ -115,5 +115,7 @@ export const voteUrl = app.voteUrl;
 export const resultUrl = app.resultUrl;
 export const backupLocation = backup?.location;
 export const restoreJob = backup?.restoreJob;
+/** With a domain on GKE and no gcpDnsManagedZone: the records to create where the domain's DNS is. */
+export const dnsRecordsToCreate = platform.dnsRecordsToCreate;
 export const grafanaAccess = monitoring?.grafanaAccess;
 export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;

@@ -34,7 +34,8 @@ export function createPlatform(settings: Settings): Platform {
       });
     }
     case "gcp": {
-      const { cloud: _cloud, ...gcp } = p;
+      const { cloud: _cloud, dnsManagedZone, ...gcp } = p;
+      const domain = settings.exposure.domain;
       return new GkePlatform(settings.stack, {
         clusterName: `${settings.project}-${settings.stack}`,
         kubernetesVersion: settings.kubernetesVersion,
@@ -44,6 +45,7 @@ export function createPlatform(settings: Settings): Platform {
         retainVolumes: settings.app.retainData,
         workloadLogs: settings.environment === "prod",
         allowedCidrs: settings.exposure.allowedCidrs,
+        ...(domain ? { domain: { name: domain, managedZone: dnsManagedZone } } : {}),
       });
     }
   }

@@ -17,6 +17,14 @@ export interface IngressRoute {
   readonly url: { readonly scheme: "http" | "https"; readonly port: number };
 }
 
+/** A namespaced custom object, applied as is in the app's namespace. */
+export interface CompanionObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
 /** How the Services that must be reached from outside the cluster are exposed. */
 export type ServiceExposure =
   | {
@@ -32,9 +40,26 @@ export type ServiceExposure =
       readonly nodePorts: Readonly<Record<ExposedApp, number>>;
     }
   | {
-      /** ClusterIP Services behind one Ingress per app, all sharing one load balancer (EKS: an ALB). */
+      /** ClusterIP Services behind Ingresses that share one load balancer (EKS: an ALB; GKE: an external Application Load Balancer). */
       readonly type: "Ingress";
-      readonly ingressClassName: string;
+      /**
+       * `spec.ingressClassName`. Absent where the controller reads the `kubernetes.io/ingress.class`
+       * annotation instead (GKE: the API server rejects an Ingress that sets both).
+       */
+      readonly ingressClassName?: string;
+      /**
+       * "per-app": one Ingress per app, the controller merging them into one load balancer (an ALB
+       * IngressGroup). "single": one Ingress carrying both apps' host rules, because each Ingress
+       * is a load balancer of its own (GKE); the routes then need hosts, and the Ingress carries the
+       * union of both routes' annotations (the platform gives them the same).
+       */
+      readonly layout: "per-app" | "single";
+      /**
+       * Objects the controller reads beside the Ingress, applied in the app's namespace before the
+       * Services (GKE: ManagedCertificate, FrontendConfig, BackendConfigs). Plain Kubernetes objects:
+       * the workloads stay free of cloud SDKs.
+       */
+      readonly companions: readonly CompanionObject[];
       /** Annotations on each exposed Service (its target group: health check). */
       readonly serviceAnnotations: Readonly<Record<string, string>>;
       /** Added to Services whose clients must keep their pod (result's socket.io): stickiness. */
@@ -162,4 +187,9 @@ export interface Platform {
    * the two ServiceAccounts on a cloud, a volume on an existing cluster. Called at most once.
    */
   readonly backupStore: (request: BackupStoreRequest) => BackupStore;
+  /**
+   * DNS records the user must create, where the platform serves a domain whose DNS it does not
+   * manage (GKE with a domain and no gcpDnsManagedZone): "<name> A <address>". Absent: none.
+   */
+  readonly dnsRecordsToCreate?: pulumi.Output<string[]>;
 }

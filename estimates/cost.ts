@@ -165,6 +165,13 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     add({ item: "Forwarding rules, one per LoadBalancer Service: the first five billed together (plus traffic)", quantity: lbs, unit: "forwarding rule", monthly: gcpForwardingRulesHourly(lbs) * H, category: "load-balancer" });
     notes.push("GCP bills forwarding rules per project and region: rules that other workloads in the project already have count towards the first five.");
   }
+  const globalRules = isGcp ? gceIngressForwardingRules(resources) : 0;
+  if (globalRules) {
+    add({ item: "Global forwarding rules of the GKE Ingress's load balancer (:80 redirect, :443), the first five billed together (plus traffic)", quantity: globalRules, unit: "forwarding rule", monthly: gcpGlobalForwardingRulesHourly(globalRules) * H, category: "load-balancer" });
+    notes.push("Google-managed certificates (ManagedCertificate) and SSL policies are free; Cloud DNS bills the zone you already have and its queries.");
+  }
+  const globalIps = of("gcp:compute/globalAddress:GlobalAddress").filter((r) => (r.inputs["addressType"] ?? "EXTERNAL") === "EXTERNAL").length;
+  if (globalIps) add({ item: "Reserved global IPv4 address of the load balancer (in use)", quantity: globalIps, unit: "address", monthly: globalIps * PRICES.gcpExternalIpHourly * H, category: "load-balancer" });
   const albs = isAws ? albGroups(resources) : { internet: 0, internal: 0 };
   if (albs.internet + albs.internal) {
     const n = albs.internet + albs.internal;
@@ -229,6 +236,30 @@ export function backupBuckets(resources: readonly CostResource[]): { cloud: "aws
 /** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */
 export function gcpForwardingRulesHourly(n: number): number {
   return n <= 0 ? 0 : PRICES.gcpForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpForwardingRuleExtraHourly;
+}
+
+/** Hourly price of `n` global forwarding rules in one project (a price of their own, the first five together). */
+export function gcpGlobalForwardingRulesHourly(n: number): number {
+  return n <= 0 ? 0 : PRICES.gcpGlobalForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpGlobalForwardingRuleExtraHourly;
+}
+
+/**
+ * Global forwarding rules the GKE Ingress controller creates: per external GCE Ingress (class
+ * annotation gce, or no class at all), one for HTTP unless `kubernetes.io/ingress.allow-http` is
+ * "false" and one for HTTPS where it has a certificate (managed, pre-shared or spec.tls).
+ */
+export function gceIngressForwardingRules(resources: readonly CostResource[]): number {
+  let rules = 0;
+  for (const r of resources) {
+    if (r.type !== "kubernetes:networking.k8s.io/v1:Ingress") continue;
+    const annotations = obj(obj(r.inputs["metadata"])["annotations"]);
+    const spec = obj(r.inputs["spec"]);
+    const cls = annotations["kubernetes.io/ingress.class"];
+    if (!(cls === "gce" || (cls === undefined && spec["ingressClassName"] === undefined))) continue;
+    if (annotations["kubernetes.io/ingress.allow-http"] !== "false") rules++;
+    if (annotations["networking.gke.io/managed-certificates"] !== undefined || annotations["ingress.gcp.kubernetes.io/pre-shared-cert"] !== undefined || arr(spec["tls"]).length > 0) rules++;
+  }
+  return rules;
 }
 
 /** AZs of the stack's VPC: where an internet-facing load balancer takes a public address each. */

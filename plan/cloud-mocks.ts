@@ -6,6 +6,8 @@
 import type { CallMock, StateMock } from "./mocks";
 
 const ACCOUNT = "111122223333";
+/** A reserved global IPv4 (TEST-NET-3, RFC 5737). */
+export const GLOBAL_ADDRESS = "203.0.113.10";
 
 /**
  * us-east-1 as one account might see it: names map to zone IDs in a shuffled order (another account
@@ -82,8 +84,10 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   "random:index/randomId:RandomId": () => ({ hex: "a1b2c3", b64Url: "obLD" }),
   "random:index/randomPassword:RandomPassword": () => ({ result: "offline-plan-placeholder" }),
   // The AWS Load Balancer Controller writes the ALB's DNS name into the Ingress status; Pulumi waits for it.
+  // GKE's Ingress controller writes the load balancer's IP (the reserved one it was told to use).
   "kubernetes:networking.k8s.io/v1:Ingress": (_name, inputs) => {
     const annotations = ((inputs["metadata"] as { annotations?: Record<string, string> } | undefined)?.annotations ?? {});
+    if (annotations["kubernetes.io/ingress.class"] === "gce") return { status: { loadBalancer: { ingress: [{ ip: GLOBAL_ADDRESS }] } } };
     const group = (annotations["alb.ingress.kubernetes.io/group.name"] ?? "app").replace(/[^a-z0-9]/g, "").slice(0, 12);
     return { status: { loadBalancer: { ingress: [{ hostname: `k8s-${group}-0123456789-1234567890.us-east-1.elb.amazonaws.com` }] } } };
   },
@@ -98,5 +102,6 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   // Auto-named buckets: Pulumi appends a random suffix to the resource name (S3: bucket, GCS: name).
   "aws:s3/bucket:Bucket": (name) => ({ bucket: `${name}-0a1b2c3`, arn: `arn:aws:s3:::${name}-0a1b2c3` }),
   "gcp:storage/bucket:Bucket": (name, inputs) => ({ name: `${name}-0a1b2c3`, url: `gs://${name}-0a1b2c3`, location: String(inputs["location"] ?? "").toUpperCase() }),
+  "gcp:compute/globalAddress:GlobalAddress": () => ({ address: GLOBAL_ADDRESS }),
   "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

@@ -113,6 +113,13 @@ export const PRICES = {
   gcpForwardingRulesFirstFiveHourly: 0.025,
   gcpForwardingRuleExtraHourly: 0.01,
   /**
+   * Global forwarding rules (a GKE Ingress's load balancer: one for :80, one for :443) have SKUs of
+   * their own ("Cloud Load Balancer Forwarding Rule ... Global"), at the same figures: the first five
+   * together $0.025/h, each one after $0.01/h. https://cloud.google.com/load-balancing/pricing
+   */
+  gcpGlobalForwardingRulesFirstFiveHourly: 0.025,
+  gcpGlobalForwardingRuleExtraHourly: 0.01,
+  /**
    * Application Load Balancer: $0.0225 per ALB-hour plus $0.008 per LCU-hour of use (no minimum
    * LCU without a capacity reservation), https://aws.amazon.com/elasticloadbalancing/pricing/
    * (us-east-1, checked 2026-11). LCUs are traffic: left out like data transfer.
@@ -160,6 +167,8 @@ export const CREATION_MINUTES = {
   "kubernetes:helm.sh/v3:Release:aws-load-balancer-controller": 1.5,
   // The controller creates the ALB and writes its name into the Ingress status, which Pulumi awaits.
   "kubernetes:networking.k8s.io/v1:Ingress": 2,
+  // A global address is reserved in seconds; an SSL policy too.
+  "gcp:compute/globalAddress:GlobalAddress": 0.2,
   // ACM DNS validation: usually minutes once the records exist (up to 30 min when DNS is slow).
   "aws:acm/certificateValidation:CertificateValidation": 5,
   "kubernetes:apps/v1:StatefulSet": 1,

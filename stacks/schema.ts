@@ -47,6 +47,7 @@ export const CONFIG_KEYS = {
   gcpPodsCidr: { type: "string", group: "gcp", default: "10.16.0.0/14", description: "Secondary range for pods (at least /21): a /24 per node, for the maximum node count plus upgrade surge." },
   gcpServicesCidr: { type: "string", group: "gcp", default: "10.20.0.0/20", description: "Secondary range for Services (at least /24)." },
   gcpAuthorizedNetworks: { type: "array", group: "gcp", default: [], description: "CIDRs allowed on the control plane's IP-based endpoint; empty: that endpoint is off and the control plane is reached through its DNS-based endpoint only (IAM: container.clusters.connect). Never 0.0.0.0/0 in prod." },
+  gcpDnsManagedZone: { type: "string", group: "gcp", default: "", description: "Cloud DNS managed zone (its name, e.g. apps-example-com) in gcpProject holding `domain`: the vote/result A records go there. Empty with `domain` on gcp: the stack outputs the records (dnsRecordsToCreate) for you to create wherever the domain's DNS is." },
   // existing
   kubeconfig: { type: "string", group: "existing", default: "", description: "Path to the kubeconfig of an existing cluster; empty: $KUBECONFIG or ~/.kube/config." },
   kubeContext: { type: "string", group: "existing", default: "", description: "Context in that kubeconfig (required when cloud is existing)." },
@@ -60,7 +61,7 @@ export const CONFIG_KEYS = {
   nodeDiskSizeGb: { type: "integer", group: "nodes", default: 0, description: "Node root disk in GB (20 to 500); 0: the size preset's." },
   nodeCapacityType: { type: "string", group: "nodes", default: "", description: "on-demand or spot; empty: spot in dev, on-demand elsewhere." },
   // app
-  domain: { type: "string", group: "app", default: "", description: "Your domain: vote.<domain> and result.<domain> over HTTPS with a managed certificate (aws: needs awsHostedZoneId). Empty: plain HTTP on the load balancer's name." },
+  domain: { type: "string", group: "app", default: "", description: "Your domain: vote.<domain> and result.<domain> over HTTPS with a managed certificate (aws: ACM, needs awsHostedZoneId; gcp: a Google-managed certificate on a GKE Ingress, DNS in gcpDnsManagedZone or by you). Empty: plain HTTP on the load balancer's name." },
   appAllowedCidrs: { type: "array", group: "app", default: [], description: "Client CIDRs allowed to reach vote and result through the load balancer; empty: anywhere. Not with NodePort." },
   voteOptionA: { type: "string", group: "app", default: "Cats", description: "First choice shown by vote (OPTION_A)." },
   voteOptionB: { type: "string", group: "app", default: "Dogs", description: "Second choice shown by vote (OPTION_B)." },

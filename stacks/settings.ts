@@ -44,6 +44,8 @@ export interface GcpPlatformSettings {
   readonly authorizedNetworks: readonly string[];
   readonly deletionProtection: boolean;
   readonly secretsEncryption: boolean;
+  /** Cloud DNS managed zone (its name) holding the exposure's domain; set only with a domain. */
+  readonly dnsManagedZone: string | undefined;
 }
 
 /**

@@ -28,6 +28,16 @@ export const HTTP_PORTS: Readonly<Record<ExposedApp, number>> = { vote: 80, resu
 /** TLS 1.3 and 1.2 only; the controller's default (ELBSecurityPolicy-2016-08) still allows TLS 1.0. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
+/**
+ * How long the ALB keeps sending in-flight requests to a deregistered target (the default is 300 s,
+ * range 0-3600: annotations.md, target-group-attributes). vote and result answer in milliseconds;
+ * socket.io's long-polls last up to its pingInterval (25 s) and reconnect on their own. It must end
+ * before the pod is killed: the pods' preStop sleep plus this fits their terminationGracePeriodSeconds
+ * (components/voting-app/manifests.ts GRACEFUL_SHUTDOWN).
+ */
+export const DEREGISTRATION_DELAY_SECONDS = 20;
+const DEREGISTRATION = `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`;
+
 /** result's target group keeps a browser on one pod: socket.io's long-polling needs every request of a session on the same pod. */
 export const STICKINESS = "stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=86400";
 
@@ -92,9 +102,12 @@ export function albExposure(args: AlbExposureArgs, certificateArn: pulumi.Input<
   return {
     type: "Ingress",
     ingressClassName: ALB_INGRESS_CLASS,
-    // vote and result answer GET / with 200 (their readiness probes check the same).
-    serviceAnnotations: { [`${A}/healthcheck-path`]: "/", [`${A}/success-codes`]: "200" },
-    stickyServiceAnnotations: { [`${A}/target-group-attributes`]: STICKINESS },
+    layout: "per-app",
+    companions: [],
+    // vote and result answer GET / with 200 (their readiness probes check the same). One
+    // target-group-attributes annotation per Service: result's carries the deregistration delay too.
+    serviceAnnotations: { [`${A}/healthcheck-path`]: "/", [`${A}/success-codes`]: "200", [`${A}/target-group-attributes`]: DEREGISTRATION },
+    stickyServiceAnnotations: { [`${A}/target-group-attributes`]: `${DEREGISTRATION},${STICKINESS}` },
     // The controller's webhook adds a readiness gate to pods in namespaces with this label, so a
     // rolling update waits until the new pod is healthy in its target group (deploy/pod_readiness_gate.md).
     namespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },

@@ -14,6 +14,8 @@ import { podIdentityTrustPolicy } from "./iam";
 // controller v3.5.0 (image public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0, no Docker Hub
 // pull limit). Its IAM policy is the one published at the same tag, kept as data beside this
 // (load-balancer-controller-iam-policy.json, with its source URL): update them together.
+// The image stays the chart's tag: the chart and docs at v3.5.0 name no digest, and none could be
+// verified offline (README, "Load balancer controller").
 export const LOAD_BALANCER_CONTROLLER_CHART = {
   chart: "aws-load-balancer-controller",
   repo: "https://aws.github.io/eks-charts",

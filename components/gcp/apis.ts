@@ -10,11 +10,12 @@ import type * as pulumi from "@pulumi/pulumi";
  * - iam: the nodes' service account; cloudresourcemanager: project IAM grants and the project
  *   lookup (gcp.organizations.getProject) that yields the project number;
  * - logging, monitoring: the cluster's system logs and metrics (loggingConfig, monitoringConfig);
- * - cloudkms (with secrets encryption only): the key ring and key.
+ * - cloudkms (with secrets encryption only): the key ring and key;
+ * - dns (with a gcpDnsManagedZone only): the apps' A records in that zone.
  * serviceusage.googleapis.com itself must already be on (it is on new projects): it is the API that
  * enables the others. Source: https://cloud.google.com/service-usage/docs/enable-disable
  */
-export function requiredServices(secretsEncryption: boolean): readonly string[] {
+export function requiredServices(secretsEncryption: boolean, cloudDns = false): readonly string[] {
   return [
     "cloudresourcemanager.googleapis.com",
     "compute.googleapis.com",
@@ -23,6 +24,7 @@ export function requiredServices(secretsEncryption: boolean): readonly string[] 
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     ...(secretsEncryption ? ["cloudkms.googleapis.com"] : []),
+    ...(cloudDns ? ["dns.googleapis.com"] : []),
   ];
 }
 

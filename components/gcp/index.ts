@@ -8,6 +8,7 @@ import type { BackupStore, BackupStoreRequest, Platform, ServiceExposure } from 
 import { enableServices, requiredServices } from "./apis";
 import { createGcsBackupStore } from "./backup";
 import { createCluster } from "./cluster";
+import { createGkeExposure, type GkeDomain } from "./exposure";
 import { createSecretsKey } from "./kms";
 import { gkeKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
@@ -18,7 +19,7 @@ export { NODE_SERVICE_ACCOUNT_ROLES, serviceAccountId } from "./nodes";
 export interface GkePlatformArgs {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
-  readonly gcp: Omit<GcpPlatformSettings, "cloud">;
+  readonly gcp: Omit<GcpPlatformSettings, "cloud" | "dnsManagedZone">;
   readonly nodes: NodeSettings;
   /** Labels on every resource that takes them (through the provider's defaultLabels). */
   readonly labels: Readonly<Record<string, string>>;
@@ -28,6 +29,8 @@ export interface GkePlatformArgs {
   readonly workloadLogs?: boolean;
   /** Client CIDRs the apps' load balancers admit (loadBalancerSourceRanges: GKE turns them into firewall rules). @default anywhere */
   readonly allowedCidrs?: readonly string[];
+  /** HTTPS on vote.<domain> and result.<domain> through a GKE Ingress (see ./exposure). @default none: LoadBalancer Services */
+  readonly domain?: GkeDomain;
 }
 
 /**
@@ -49,17 +52,24 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly metricsTargets = { controlPlane: false, clusterDns: "kube-dns" } as const;
   readonly workloadsWaitFor: readonly pulumi.Resource[];
   readonly backupStore: (request: BackupStoreRequest) => BackupStore;
+  readonly dnsRecordsToCreate?: pulumi.Output<string[]>;
 
   constructor(name: string, args: GkePlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:gcp:GkePlatform", name, {}, opts);
-    // External passthrough Network Load Balancers, whose CLIENT_IP session affinity GKE derives from
-    // the Service's sessionAffinity: result's socket.io works with any replica count.
-    this.exposure = { type: "LoadBalancer", annotations: {}, sourceRanges: args.allowedCidrs ?? [] };
     const g = args.gcp;
     const provider = new gcp.Provider(`${name}-gcp`, { project: g.project, region: g.region, defaultLabels: { ...args.labels } }, { parent: this });
     // Every cloud resource waits for the APIs it needs (a fresh project has none enabled).
-    const apis = enableServices(name, g.project, requiredServices(g.secretsEncryption), { parent: this, provider });
+    const apis = enableServices(name, g.project, requiredServices(g.secretsEncryption, args.domain?.managedZone !== undefined), { parent: this, provider });
     const o = { parent: this, provider, dependsOn: apis };
+    if (args.domain) {
+      const https = createGkeExposure(name, args.clusterName, args.domain, o);
+      this.exposure = https.exposure;
+      if (https.dnsRecordsToCreate) this.dnsRecordsToCreate = https.dnsRecordsToCreate;
+    } else {
+      // External passthrough Network Load Balancers, whose CLIENT_IP session affinity GKE derives from
+      // the Service's sessionAffinity: result's socket.io works with any replica count.
+      this.exposure = { type: "LoadBalancer", annotations: {}, sourceRanges: args.allowedCidrs ?? [] };
+    }
 
     const net = createNetwork(name, { clusterName: args.clusterName, region: g.region, subnetCidr: g.subnetCidr, podsCidr: g.podsCidr, servicesCidr: g.servicesCidr }, o);
     const identity = createNodeIdentity(name, { clusterName: args.clusterName, project: g.project }, o);

@@ -51,6 +51,8 @@ export interface VotingAppArgs {
 }
 
 export const VOTING_NAMESPACE = "voting";
+/** The Ingress's name where one Ingress serves both apps (layout "single"). */
+export const SINGLE_INGRESS = "apps";
 
 /** vote, result, worker, Redis and Postgres, with exporters, NetworkPolicies, HPA and PDBs. */
 export class VotingApp extends pulumi.ComponentResource {
@@ -177,28 +179,38 @@ export class VotingApp extends pulumi.ComponentResource {
 
     let ingresses: Partial<Record<ExposedApp, k8s.networking.v1.Ingress>> = {};
     if (exposure.type === "Ingress") {
-      ingresses = Object.fromEntries(
-        (["vote", "result"] as const).map((app) => {
-          const route = exposure.routes[app];
-          const ingress = new k8s.networking.v1.Ingress(
-            `${name}-ingress-${app}`,
-            {
-              metadata: { ...meta(app, app), annotations: { ...route.annotations } },
-              spec: {
-                ingressClassName: exposure.ingressClassName,
-                rules: [
-                  {
-                    ...(route.host ? { host: route.host } : {}),
-                    http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: SERVICE_NAMES[app], port: { name: "http" } } } }] },
-                  },
-                ],
-              },
-            },
-            { ...child, dependsOn: [...inNs.dependsOn, app === "vote" ? voteSvc : resultSvc, ...exposure.dependsOn] },
-          );
-          return [app, ingress];
-        }),
+      const companions = exposure.companions.map(
+        (c) =>
+          new k8s.apiextensions.CustomResource(
+            `${name}-${c.kind.toLowerCase()}-${c.name}`,
+            { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: ns, labels: labels(undefined, "exposure") }, spec: { ...c.spec } },
+            { ...inNs, dependsOn: [...inNs.dependsOn, ...exposure.dependsOn] },
+          ),
       );
+      const rule = (app: ExposedApp) => {
+        const route = exposure.routes[app];
+        return {
+          ...(route.host ? { host: route.host } : {}),
+          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: SERVICE_NAMES[app], port: { name: "http" } } } }] },
+        };
+      };
+      const ingress = (resourceName: string, objName: string, workload: ExposedApp | undefined, apps: readonly ExposedApp[]) =>
+        new k8s.networking.v1.Ingress(
+          resourceName,
+          {
+            metadata: { ...(workload ? meta(objName, workload) : { name: objName, namespace: ns, labels: labels(undefined, "exposure") }), annotations: Object.assign({}, ...apps.map((a) => exposure.routes[a].annotations)) },
+            spec: { ...(exposure.ingressClassName ? { ingressClassName: exposure.ingressClassName } : {}), rules: apps.map(rule) },
+          },
+          { ...child, dependsOn: [...inNs.dependsOn, ...apps.map((a) => (a === "vote" ? voteSvc : resultSvc)), ...companions, ...exposure.dependsOn] },
+        );
+      if (exposure.layout === "single") {
+        // One Ingress is one load balancer here: both apps on it, told apart by host.
+        if (!exposure.routes.vote.host || !exposure.routes.result.host) throw new Error("a single Ingress serves vote and result by host: both routes need one");
+        const shared = ingress(`${name}-ingress`, SINGLE_INGRESS, undefined, ["vote", "result"]);
+        ingresses = { vote: shared, result: shared };
+      } else {
+        ingresses = { vote: ingress(`${name}-ingress-vote`, "vote", "vote", ["vote"]), result: ingress(`${name}-ingress-result`, "result", "result", ["result"]) };
+      }
     }
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(

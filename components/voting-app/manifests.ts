@@ -117,6 +117,22 @@ function podSpec(containers: { container: Container; volumes: Volume[] }[], extr
   };
 }
 
+/**
+ * Rolling updates behind a load balancer without 502s. When a pod starts terminating, the load
+ * balancer learns it asynchronously (EKS: the AWS Load Balancer Controller deregisters the target;
+ * GKE: the NEG controller detaches the endpoint), and keeps sending new requests for a few seconds.
+ * The preStop sleep keeps the app serving through that window; then SIGTERM, and the load balancer
+ * drains what is in flight (ALB deregistration delay, GKE BackendConfig connectionDraining:
+ * DEREGISTRATION_DELAY_SECONDS in components/aws/exposure.ts, DRAINING_TIMEOUT_SECONDS in
+ * components/gcp/exposure.ts). The grace period covers the sleep and the drain.
+ * `lifecycle.preStop.sleep` is the kubelet's own (no `sleep` binary needed in the image):
+ * PodLifecycleSleepAction, beta and on by default since Kubernetes 1.30, GA in 1.34 (KEP-3960);
+ * every version this program accepts (stacks/catalog.ts: 1.33 to 1.35) has it.
+ */
+export const GRACEFUL_SHUTDOWN = { preStopSleepSeconds: 15, terminationGracePeriodSeconds: 45 } as const;
+const gracefulShutdown = { terminationGracePeriodSeconds: GRACEFUL_SHUTDOWN.terminationGracePeriodSeconds };
+const preStopSleep = { lifecycle: { preStop: { sleep: { seconds: GRACEFUL_SHUTDOWN.preStopSleepSeconds } } } };
+
 /** Lets a non-root process bind :80, the port the vote and result images listen on. */
 const UNPRIVILEGED_PORTS: Sysctl[] = [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }];
 
@@ -143,8 +159,9 @@ export function votePod(images: AppImages, optionA: string, optionB: string): Po
     // GET / renders the ballot and reads nothing from Redis, so it is a fair readiness check.
     readinessProbe: { ...httpProbe("http"), periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
     livenessProbe: { ...tcpProbe("http"), initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+    ...preStopSleep,
   });
-  return podSpec([vote], {}, UNPRIVILEGED_PORTS);
+  return podSpec([vote], gracefulShutdown, UNPRIVILEGED_PORTS);
 }
 
 export function resultPod(images: AppImages): PodSpec {
@@ -153,8 +170,9 @@ export function resultPod(images: AppImages): PodSpec {
     env: [{ name: "PORT", value: String(PORTS.result) }],
     readinessProbe: { ...httpProbe("http"), periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
     livenessProbe: { ...tcpProbe("http"), initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+    ...preStopSleep,
   });
-  return podSpec([result], {}, UNPRIVILEGED_PORTS);
+  return podSpec([result], gracefulShutdown, UNPRIVILEGED_PORTS);
 }
 
 /**

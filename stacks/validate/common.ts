@@ -34,6 +34,7 @@ export interface Typed {
   gcpPodsCidr: string;
   gcpServicesCidr: string;
   gcpAuthorizedNetworks: string[];
+  gcpDnsManagedZone: string;
   kubeconfig: string;
   kubeContext: string;
   existingServiceType: "NodePort" | "LoadBalancer";

@@ -62,6 +62,8 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   gcpPodsCidr: cidrText,
   gcpServicesCidr: cidrText,
   gcpAuthorizedNetworks: cidrList,
+  // Cloud DNS managed zone names: 1-63 of lowercase letters, digits and hyphens, starting with a letter (gcloud dns managed-zones create NAME).
+  gcpDnsManagedZone: z.string().regex(/^$|^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a Cloud DNS managed zone's name (not its DNS name): 1 to 63 lowercase letters, digits or hyphens, starting with a letter" }),
   kubeconfig: z.string(),
   kubeContext: z.string(),
   existingServiceType: enumOf(["NodePort", "LoadBalancer"]),

@@ -78,6 +78,7 @@ export function checkGcp(v: Typed, report: Report, env: EnvDefaults, prod: boole
     authorizedNetworks: v.gcpAuthorizedNetworks,
     deletionProtection: env.deletionProtection && !v.allowDestroy,
     secretsEncryption: env.gcpSecretsEncryption,
+    dnsManagedZone: v.gcpDnsManagedZone === "" || v.domain === "" ? undefined : v.gcpDnsManagedZone,
   };
 }
 

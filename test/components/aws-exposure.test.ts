@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { HTTP_PORTS, STICKINESS, albExposure, ingressGroupName } from "../../components/aws/exposure";
+import { DEREGISTRATION_DELAY_SECONDS, HTTP_PORTS, STICKINESS, albExposure, ingressGroupName } from "../../components/aws/exposure";
+import { GRACEFUL_SHUTDOWN } from "../../components/voting-app/manifests";
 import { LOAD_BALANCER_CONTROLLER_CHART, LOAD_BALANCER_CONTROLLER_IAM, LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../../components/aws/load-balancer-controller";
 import { albGroups, estimateCost } from "../../estimates/cost";
 import type { PlanDocument, ResourceRecord } from "../../plan/record";
@@ -99,11 +100,35 @@ for (const stack of ["dev", "staging", "prod"]) {
       assert.match(String(d.outputs["resultUrl"]), /^http:\/\/[^:/]+\.elb\.amazonaws\.com:8080$/);
     });
 
-    it("keeps result's sessions on one pod (target-group stickiness), and vote's free", () => {
+    it("keeps result's sessions on one pod (target-group stickiness), and vote's free; both drain briefly on deregistration", () => {
       const d = doc();
-      assert.equal(meta(named(d, "kubernetes:core/v1:Service", "result")).annotations![`${A}/target-group-attributes`], STICKINESS);
-      assert.equal(meta(named(d, "kubernetes:core/v1:Service", "vote")).annotations![`${A}/target-group-attributes`], undefined);
+      const attributes = (app: string) => new Map(meta(named(d, "kubernetes:core/v1:Service", app)).annotations![`${A}/target-group-attributes`]!.split(",").map((kv) => kv.split("=") as [string, string]));
+      const result = attributes("result");
+      assert.equal(result.get("stickiness.enabled"), "true");
+      assert.equal(result.get("stickiness.type"), "lb_cookie");
+      assert.ok(Number(result.get("stickiness.lb_cookie.duration_seconds")) >= 3600);
+      assert.equal(attributes("vote").get("stickiness.enabled"), undefined);
+      for (const app of ["vote", "result"]) {
+        const delay = Number(attributes(app).get("deregistration_delay.timeout_seconds"));
+        // The ALB's range is 0-3600 (annotations.md, target-group-attributes); lowered from the 300 s default.
+        assert.ok(delay > 0 && delay < 300, `${app}: ${delay}`);
+        assert.equal(delay, DEREGISTRATION_DELAY_SECONDS);
+      }
       assert.match(STICKINESS, /^stickiness\.enabled=true,stickiness\.type=lb_cookie,/);
+    });
+
+    it("rolls vote and result without 502s: preStop sleep while the target deregisters, then the drain, within the grace period", () => {
+      const d = doc();
+      for (const app of ["vote", "result"]) {
+        const pod = (named(d, "kubernetes:apps/v1:Deployment", app).inputs["spec"] as { template: { spec: k8s.types.input.core.v1.PodSpec } }).template.spec as {
+          terminationGracePeriodSeconds: number;
+          containers: { lifecycle?: { preStop?: { sleep?: { seconds: number } } } }[];
+        };
+        const sleep = pod.containers[0]!.lifecycle?.preStop?.sleep?.seconds;
+        assert.equal(sleep, GRACEFUL_SHUTDOWN.preStopSleepSeconds, app);
+        assert.ok(sleep! >= 5, "long enough for the controller to deregister the target");
+        assert.ok(pod.terminationGracePeriodSeconds >= sleep! + DEREGISTRATION_DELAY_SECONDS, `${app}: the kubelet must not kill the pod before the ALB has drained it`);
+      }
     });
 
     it("applies the Ingresses only once the controller (its webhook and IngressClass) is installed, with readiness gates on", () => {

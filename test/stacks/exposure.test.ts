@@ -25,6 +25,20 @@ describe("exposure settings", () => {
     assert.equal(r.settings.platform.cloud === "aws" && r.settings.platform.hostedZoneId, zone);
   });
 
+  it("resolve a domain on gcp, with or without its Cloud DNS zone; client ranges stay with LoadBalancer Services", () => {
+    const r = run({ ...gcp, domain: "apps.example.com", gcpDnsManagedZone: "apps-example-com" });
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    assert.equal(r.settings.exposure.domain, "apps.example.com");
+    assert.equal(r.settings.platform.cloud === "gcp" && r.settings.platform.dnsManagedZone, "apps-example-com");
+    const bare = run({ ...gcp, domain: "apps.example.com" });
+    assert.ok(bare.ok, JSON.stringify(!bare.ok && bare.problems));
+    assert.equal(bare.settings.platform.cloud === "gcp" && bare.settings.platform.dnsManagedZone, undefined);
+    const ranges = run({ ...gcp, appAllowedCidrs: ["198.51.100.0/24"] });
+    assert.ok(ranges.ok, "without a domain: loadBalancerSourceRanges on the Services");
+    // result.<domain> at exactly 63 characters is accepted.
+    assert.ok(run({ ...gcp, domain: `${"a".repeat(52)}.io` }).ok);
+  });
+
   it("default to plain HTTP, open to anyone", () => {
     const r = run(aws);
     assert.ok(r.ok);
@@ -37,7 +51,11 @@ describe("exposure settings", () => {
     ["a hosted zone without a domain", { ...aws, awsHostedZoneId: zone }, "awsHostedZoneId", /no effect without voting-platform:domain/],
     ["a hosted zone on gcp", { ...gcp, awsHostedZoneId: zone }, "awsHostedZoneId", /only read when cloud is aws/],
     ["a domain on an existing cluster", { ...existing, domain: "apps.example.com" }, "domain", /on aws \(ACM\) only/],
-    ["a domain on gcp (not built)", { ...gcp, domain: "apps.example.com" }, "domain", /not built yet/],
+    ["a domain on gcp too long for a Google-managed certificate", { ...gcp, domain: `${"a".repeat(50)}.example` }, "domain", /at most 63/],
+    ["client ranges with a domain on gcp (Cloud Armor, not built)", { ...gcp, domain: "apps.example.com", appAllowedCidrs: ["198.51.100.0/24"] }, "appAllowedCidrs", /Cloud Armor/],
+    ["a Cloud DNS zone on aws", { ...aws, domain: "apps.example.com", awsHostedZoneId: zone, gcpDnsManagedZone: "apps-example-com" }, "gcpDnsManagedZone", /only read when cloud is gcp/],
+    ["a Cloud DNS zone without a domain", { ...gcp, gcpDnsManagedZone: "apps-example-com" }, "gcpDnsManagedZone", /no effect without voting-platform:domain/],
+    ["a Cloud DNS zone given by its DNS name", { ...gcp, domain: "apps.example.com", gcpDnsManagedZone: "apps.example.com." }, "gcpDnsManagedZone", /managed zone's name/],
     ["a URL for a domain", { ...aws, domain: "https://apps.example.com", awsHostedZoneId: zone }, "domain", /lowercase DNS name/],
     ["a zone given by path", { ...aws, domain: "apps.example.com", awsHostedZoneId: "/hostedzone/Z0123" }, "awsHostedZoneId", /hosted zone ID/],
     ["client ranges on a NodePort", { ...existing, appAllowedCidrs: ["198.51.100.0/24"] }, "appAllowedCidrs", /NodePort/],
