@@ -272,7 +272,9 @@ export class DatabaseBackup extends pulumi.ComponentResource {
           metadata: { ...meta(BACKUP_CLAIM, "postgres-backup"), annotations: { "pulumi.com/skipAwait": "true" } },
           spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: `${args.databaseStorageGb}Gi` } } },
         },
-        { ...o, protect: args.protectData, retainOnDelete: args.retainData },
+        // A claim's size change is a replacement for Pulumi (and would lose the dumps): the size is
+        // the database's at creation, kept when the database grows (dumps are far smaller).
+        { ...o, protect: args.protectData, retainOnDelete: args.retainData, ignoreChanges: ["spec.resources"] },
       );
       deps.push(claim);
     }

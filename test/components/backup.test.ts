@@ -120,6 +120,7 @@ describe("database backups: the CronJob", () => {
     const claim = find(local, "kubernetes:core/v1:PersistentVolumeClaim");
     assert.deepEqual(obj(claim.inputs["spec"]), { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "2Gi" } } });
     assert.equal(local.outputs["backupLocation"], "PersistentVolumeClaim voting/postgres-backups");
+    assert.deepEqual(claim.options.ignoreChanges, ["spec.resources"], "a size change would replace the claim and its dumps");
   });
 
   it("writes the dump under a temporary name and renames it only when pg_dump succeeded", () => {
@@ -272,6 +273,8 @@ describe("database backups: GCS on GCP", () => {
         { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: ["postgres/"] } },
       ]);
       assert.equal(b.forceDestroy, env !== "prod");
+      const storageApi = all(d, "gcp:projects/service:Service").find((r) => r.inputs["service"] === "storage.googleapis.com")!;
+      assert.ok(bucket.dependsOn.includes(storageApi.urn), "after the Cloud Storage API");
       assert.equal(bucket.options.protect, env === "prod");
       assert.equal(bucket.options.retainOnDelete, env === "prod");
       assert.match(String(d.outputs["backupLocation"]), /^gs:\/\/[a-z0-9-]+\/postgres$/);
