@@ -3,6 +3,7 @@
 // creation times (stacks/catalog.ts). Pulumi creates independent resources in parallel, so the
 // longest weighted chain is what `pulumi up` waits for.
 
+import { obj } from "../lib/json";
 import { CATALOG_DATE, CREATION_MINUTES } from "../stacks/catalog";
 
 export interface ScheduleResource {
@@ -27,6 +28,7 @@ export function creationMinutes(r: ScheduleResource): number {
   if (r.type === "gcp:container/cluster:Cluster") return t[/-[a-z]$/.test(String(r.inputs["location"] ?? "")) ? `${r.type}:zonal` : `${r.type}:regional`]!;
   if (r.type === "time:index/sleep:Sleep") return durationMinutes(r.inputs["createDuration"]);
   if (r.type === "kubernetes:helm.sh/v3:Release") return t[`${r.type}:${String(r.inputs["chart"])}`] ?? t[r.type]!;
+  if (r.type === "kubernetes:networking.k8s.io/v1:Ingress" && obj(obj(r.inputs["metadata"])["annotations"])["kubernetes.io/ingress.class"] === "gce") return t[`${r.type}:gce`]!;
   if (r.type === "kubernetes:core/v1:Service" && (r.inputs["spec"] as { type?: string } | undefined)?.type === "LoadBalancer") return t[`${r.type}:LoadBalancer`]!;
   return t[r.type] ?? t["default"]!;
 }

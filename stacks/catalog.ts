@@ -167,6 +167,10 @@ export const CREATION_MINUTES = {
   "kubernetes:helm.sh/v3:Release:aws-load-balancer-controller": 1.5,
   // The controller creates the ALB and writes its name into the Ingress status, which Pulumi awaits.
   "kubernetes:networking.k8s.io/v1:Ingress": 2,
+  // GKE's Ingress controller builds a global load balancer (URL maps, proxies, forwarding rules,
+  // NEGs, health checks) before it writes the IP into the status: several minutes. The managed
+  // certificate provisions after that, outside `pulumi up` (nothing waits for it).
+  "kubernetes:networking.k8s.io/v1:Ingress:gce": 5,
   // A global address is reserved in seconds; an SSL policy too.
   "gcp:compute/globalAddress:GlobalAddress": 0.2,
   // ACM DNS validation: usually minutes once the records exist (up to 30 min when DNS is slow).

@@ -201,7 +201,9 @@ export class VotingApp extends pulumi.ComponentResource {
             metadata: { ...(workload ? meta(objName, workload) : { name: objName, namespace: ns, labels: labels(undefined, "exposure") }), annotations: Object.assign({}, ...apps.map((a) => exposure.routes[a].annotations)) },
             spec: { ...(exposure.ingressClassName ? { ingressClassName: exposure.ingressClassName } : {}), rules: apps.map(rule) },
           },
-          { ...child, dependsOn: [...inNs.dependsOn, ...apps.map((a) => (a === "vote" ? voteSvc : resultSvc)), ...companions, ...exposure.dependsOn] },
+          // Pulumi waits for the load balancer's address in the status (10 minutes by default); a
+          // GKE load balancer with NEGs can take longer on a first deploy.
+          { ...child, dependsOn: [...inNs.dependsOn, ...apps.map((a) => (a === "vote" ? voteSvc : resultSvc)), ...companions, ...exposure.dependsOn], customTimeouts: { create: "20m" } },
         );
       if (exposure.layout === "single") {
         // One Ingress is one load balancer here: both apps on it, told apart by host.

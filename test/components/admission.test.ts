@@ -62,6 +62,17 @@ describe("admission policies admit the program's own objects", () => {
     });
   }
 
+  for (const fixture of ["Pulumi.https.yaml", "Pulumi.gcp-https.yaml"]) {
+    it(`${fixture} (HTTPS): its Ingresses and their companions pass; the same Ingress outside the app's namespace is denied`, () => {
+      const doc = planJson(fixture.includes("gcp") ? "gcp-dev" : "dev", ["--config-file", `test/fixtures/${fixture}`]);
+      const objects = admittedObjects(doc);
+      const ingresses = objects.filter((o) => o["kind"] === "Ingress");
+      assert.ok(ingresses.length >= 1);
+      for (const o of objects) assert.deepEqual(denials(doc, o), [], `${String(o["kind"])} ${JSON.stringify(o["metadata"])}`);
+      for (const o of ingresses) assert.match(denials(doc, { ...o, metadata: { ...obj(o["metadata"]), namespace: "monitoring" } }).join(), /exposure-ingresses/);
+    });
+  }
+
   it("wait for the platform's readiness (nodes, cluster DNS), like every workload", () => {
     for (const [stack, nodes] of [["prod", "eks:index:ManagedNodeGroup"], ["gcp-prod", "gcp:container/nodePool:NodePool"]] as const) {
       const doc = planJson(stack);

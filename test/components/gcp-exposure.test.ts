@@ -206,6 +206,17 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
   });
 });
 
+describe("deploy time with HTTPS on GKE", () => {
+  it("puts the GKE Ingress (its load balancer) on the critical path; the certificate gates nothing", () => {
+    const d = doc();
+    const ing = ingresses(d)[0]!;
+    assert.ok(d.schedule.path.includes(ing.urn), "Pulumi waits for the load balancer's address");
+    assert.ok(d.schedule.criticalPathMinutes > planJson("gcp-dev").schedule.criticalPathMinutes);
+    const cert = named(d, CUSTOM("networking.gke.io/v1", "ManagedCertificate"), "apps");
+    assert.ok(!d.resources.some((r) => r.dependsOn.includes(cert.urn) && r.urn !== ing.urn), "nothing but the Ingress waits for the certificate object");
+  });
+});
+
 describe("HTTPS on GKE without a Cloud DNS zone (test/fixtures/Pulumi.gcp-https-nodns.yaml)", () => {
   it("creates no records and outputs the two A records to create", () => {
     const d = planJson("gcp-dev", NO_DNS);

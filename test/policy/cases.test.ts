@@ -142,6 +142,16 @@ const cases: [string, Case][] = [
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:networking.k8s.io/v1:Ingress", config: { ingressNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: {} }), breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "ops") },
   ],
   [
+    "GKE Ingress (class gce by annotation, as the GKE platform makes it) outside the allowed namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      config: { ingressNamespaces: ["voting"] },
+      good: () => ({ metadata: { name: "apps", namespace: "voting", annotations: { "kubernetes.io/ingress.class": "gce" } }, spec: {} }),
+      breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "monitoring"),
+    },
+  ],
+  [
     "LoadBalancer Service in an Ingress namespace still needs its name allowed",
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:core/v1:Service", config: { allowed: ["web/site"], ingressNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: { type: "LoadBalancer" } }), breakIt: (s) => ((s["metadata"] as Obj)["name"] = "other") },
   ],
