@@ -54,7 +54,8 @@ const app = new VotingApp(
   k8sOpts,
 );
 
-// After the app (its namespace, its database): the bucket or volume, then the CronJob.
+// In the app's namespace, once its database Secret exists (not after the app's load balancers:
+// nothing here needs them).
 const backup = settings.backup.enabled
   ? new DatabaseBackup(
       "backup",
@@ -75,7 +76,7 @@ const backup = settings.backup.enabled
         }),
         retainData: settings.app.retainData,
         protectData: settings.app.protectData,
-        waitFor: [...gated, app],
+        waitFor: [...gated, ...app.databaseClientPrerequisites],
       },
       k8sOpts,
     )

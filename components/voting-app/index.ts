@@ -61,6 +61,8 @@ export class VotingApp extends pulumi.ComponentResource {
   readonly resultUrl: pulumi.Output<string>;
   /** The load balancer's host name where the app is behind an Ingress (for DNS records); else undefined. */
   readonly loadBalancerAddress: pulumi.Output<string> | undefined;
+  /** What a job reaching the database in this namespace needs to exist: the namespace and the Secret with its credentials. */
+  readonly databaseClientPrerequisites: readonly pulumi.Resource[];
 
   constructor(name: string, args: VotingAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:app:VotingApp", name, {}, opts);
@@ -95,6 +97,7 @@ export class VotingApp extends pulumi.ComponentResource {
       { metadata: meta(DB_SECRET, "db"), type: "Opaque", stringData: { username: "postgres", password: "postgres" } },
       inNs,
     );
+    this.databaseClientPrerequisites = [namespace, secret];
     const queries = new k8s.core.v1.ConfigMap(`${name}-exporter-queries`, { metadata: meta("postgres-exporter-queries", "postgres-exporter"), data: { "queries.yaml": POSTGRES_EXPORTER_QUERIES } }, inNs);
 
     // replicas undefined: an HPA owns the count (see below).

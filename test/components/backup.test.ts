@@ -146,6 +146,9 @@ describe("database backups: the CronJob", () => {
         assert.deepEqual(required.filter((r) => !deps.has(r.urn)).map((r) => r.name), [], `${stack}: the CronJob waits for every ${type}`);
       }
       assert.ok(deps.has(find(d, "kubernetes:core/v1:Namespace", "voting-ns").urn), `${stack}: after the app's namespace`);
+      assert.ok(deps.has(find(d, "kubernetes:core/v1:Secret", "voting-db-credentials").urn), `${stack}: after the database's Secret`);
+      // Not after the app's load balancers: the backup needs none, and the deploy would wait minutes longer.
+      assert.deepEqual(all(d, "kubernetes:networking.k8s.io/v1:Ingress").filter((r) => deps.has(r.urn)).map((r) => r.name), [], `${stack}: the Ingresses`);
     }
   });
 });
