@@ -7,10 +7,23 @@ import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
 import { backupMaxAgeHours } from "./components/monitoring/rules";
 import { BACKUP_CRONJOB, BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE_ACCOUNT } from "./components/voting-app/backup";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
-import { alertUrls, loadSettings } from "./stacks/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, alertUrls, loadSettings } from "./stacks/config";
+import { shrunkVolumes, volumeSizes } from "./stacks/volumes";
 import { runsPerDay } from "./stacks/cron";
 
 const settings = loadSettings();
+
+// Volumes only grow: the sizes this stack last applied, read back from its own outputs (a
+// StackReference to the running stack reads its last completed update: pulumi/pulumi#3722),
+// gate every claim size; a smaller one stops the preview with the key to change.
+const lastApplied = new pulumi.StackReference("last-applied", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+const sizes = volumeSizes(settings);
+const checkedSizes = lastApplied.getOutput("volumeSizesGb").apply((previous: unknown) => {
+  const problems = shrunkVolumes(previous, sizes, settings.size);
+  if (problems.length > 0) throw new ConfigError(problems, "shrinking volume");
+  return sizes;
+});
 const platform = createPlatform(settings);
 const k8sOpts = { providers: { kubernetes: platform.provider } };
 
@@ -43,6 +56,7 @@ const app = new VotingApp(
     replicas: settings.app.replicas,
     voteMaxReplicas: settings.app.voteMaxReplicas,
     databaseStorageGb: settings.app.databaseStorageGb,
+    storageSizeGate: checkedSizes,
     storageClassName: platform.storageClassName,
     exposure: platform.exposure,
     retainData: settings.app.retainData,
@@ -95,6 +109,7 @@ const monitoring = settings.monitoring.enabled
         retentionDays: settings.monitoring.retentionDays,
         storageGb: settings.monitoring.storageGb,
         grafana: settings.monitoring.grafana,
+        storageSizeGate: checkedSizes,
         appNamespace: app.namespace,
         ...(backup ? { backup: { cronJob: BACKUP_CRONJOB, maxAgeHours: backupMaxAgeHours(runsPerDay(settings.backup.schedule)) } } : {}),
         metricsLabel: METRICS_LABEL,
@@ -120,3 +135,5 @@ export const restoreJob = backup?.restoreJob;
 export const dnsRecordsToCreate = platform.dnsRecordsToCreate;
 export const grafanaAccess = monitoring?.grafanaAccess;
 export const grafanaAdminPassword = monitoring?.grafanaAdminPassword;
+/** The volume sizes applied (GB), read back by the next update: volumes only grow. */
+export const volumeSizesGb = checkedSizes;

@@ -14,6 +14,7 @@ import type { PlanDocument } from "./record";
 import { renderMarkdown } from "./markdown";
 import { renderPlan } from "./render";
 import { StackFileError, shippedStacks } from "./stackfile";
+import { ConfigError } from "../stacks/config";
 
 const root = path.resolve(__dirname, "..");
 
@@ -40,7 +41,8 @@ unknown stack, or a mandatory policy violation; 2 a bug (with its stack trace).
   --policy-config <file>   policy levels from this file instead of policy/config/<stack>.json
   --base <git-ref>         also plan the stack as it is at <git-ref> (branch, tag, commit) and print
                            the diff; the working tree, index and stashes are not touched
-  --diff <plan.json>       print the diff against a saved plan (npm run -s plan -- <stack> --json > plan.json)
+  --diff <plan.json>       print the diff against a saved plan (npm run -s plan -- <stack> --json > plan.json);
+                           its outputs also stand for the stack's last update (volumes must not shrink)
   -h, --help               this text
 
 stacks: ${shippedStacks(root).join(", ")}
@@ -96,21 +98,24 @@ async function main(argv: string[]): Promise<number> {
     const basePlan = baseRef === undefined || commit === undefined ? undefined : planAtRef(root, stack, baseRef, commit, { configFile, policyConfig });
     // Already failed (bad ref, base does not plan) while the head is being evaluated: report it once.
     basePlan?.catch(() => undefined);
-    const doc = await evaluateStack(root, stack, configFile, policyConfig);
+    let saved: PlanDocument | undefined;
+    if (diffBase) {
+      if (!existsSync(diffBase)) throw new StackFileError(`--diff: no such plan file ${diffBase}`);
+      try {
+        saved = JSON.parse(readFileSync(diffBase, "utf8")) as PlanDocument;
+      } catch (e) {
+        throw new StackFileError(`--diff: ${diffBase} is not a plan (npm run plan -- <stack> --json): ${(e as Error).message}`);
+      }
+      if (!Array.isArray(saved.resources)) throw new StackFileError(`--diff: ${diffBase} has no "resources" list; give the output of npm run plan -- <stack> --json`);
+    }
+    // A saved plan stands for the stack as last applied: its outputs are what the program reads back.
+    const doc = await evaluateStack(root, stack, configFile, policyConfig, saved?.outputs);
     let diff: PlanDiff | undefined;
     if (basePlan) {
       const base = await basePlan;
       diff = { ...diffPlans(base.doc, doc), base: { ref: base.ref, commit: base.commit, ...(base.note ? { note: base.note } : {}) } };
-    } else if (diffBase) {
-      if (!existsSync(diffBase)) throw new StackFileError(`--diff: no such plan file ${diffBase}`);
-      let base: PlanDocument;
-      try {
-        base = JSON.parse(readFileSync(diffBase, "utf8")) as PlanDocument;
-      } catch (e) {
-        throw new StackFileError(`--diff: ${diffBase} is not a plan (npm run plan -- <stack> --json): ${(e as Error).message}`);
-      }
-      if (!Array.isArray(base.resources)) throw new StackFileError(`--diff: ${diffBase} has no "resources" list; give the output of npm run plan -- <stack> --json`);
-      diff = diffPlans(base, doc);
+    } else if (saved) {
+      diff = diffPlans(saved, doc);
     }
     process.stdout.write(
       json ? `${JSON.stringify(diff ? { ...doc, diff } : doc, null, 2)}\n` : markdown ? `${renderMarkdown(doc, diff)}\n` : `${renderPlan(doc)}${diff ? `\n\n${renderDiff(diff)}` : ""}\n`,
@@ -139,6 +144,9 @@ async function main(argv: string[]): Promise<number> {
 
 process.on("unhandledRejection", (reason: unknown) => {
   if (typeof reason === "object" && reason !== null && handledProgramErrors.has(reason)) return;
+  // A config check the program makes on values it reads back (a volume that would shrink) rejects
+  // every resource input derived from it; evaluateStack reports it once, through the stack output.
+  if (reason instanceof ConfigError) return;
   process.stderr.write(`offline plan failed (a bug, not a config problem):\n${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
   process.exitCode = 2;
 });

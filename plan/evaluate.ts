@@ -13,7 +13,7 @@ import { ConfigError, readSettings } from "../stacks/config";
 import { formatProblem, type ConfigWarning } from "../stacks/settings";
 import { validateSettings } from "../stacks/validate";
 import { CALLS, STATES } from "./cloud-mocks";
-import { StrictMocks, recordRegistrations, sanitize, settle } from "./mocks";
+import { StrictMocks, recordRegistrations, sanitize, settle, type StateMock } from "./mocks";
 import { evaluatePolicies, readPolicyConfig } from "./policy";
 import type { PlanDocument } from "./record";
 import { SECRET, readStackConfig } from "./stackfile";
@@ -57,7 +57,16 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   return value;
 }
 
-export async function evaluateStack(root: string, stack: string, configFile?: string, policyConfigOverride?: string): Promise<PlanDocument> {
+/**
+ * The program reads its own last outputs through a StackReference (volume sizes only grow). Offline
+ * the reference answers with `previousOutputs`: a saved plan's outputs (`--diff <plan.json>`, the
+ * stack as last applied), or none (a stack's first update).
+ */
+export function stackReferenceMock(previousOutputs: Readonly<Record<string, unknown>> | undefined): StateMock {
+  return () => ({ outputs: { ...(previousOutputs ?? {}) }, secretOutputNames: [] });
+}
+
+export async function evaluateStack(root: string, stack: string, configFile?: string, policyConfigOverride?: string, previousOutputs?: Readonly<Record<string, unknown>>): Promise<PlanDocument> {
   if (evaluated) throw new Error("evaluateStack runs once per process (the Pulumi runtime is global)");
   evaluated = true;
 
@@ -71,7 +80,7 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
     throw new PlanConfigError([...config.problems, ...more].map(formatProblem), checked.warnings.map(formatProblem));
   }
   // dryRun: the plan is a preview (pulumi.runtime.isDryRun() is true, as in `pulumi preview`).
-  await pulumi.runtime.setMocks(new StrictMocks(CALLS, STATES), config.project, stack, true);
+  await pulumi.runtime.setMocks(new StrictMocks(CALLS, { ...STATES, "pulumi:pulumi:StackReference": stackReferenceMock(previousOutputs) }), config.project, stack, true, "organization");
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const recorder = recordRegistrations();
 
@@ -106,9 +115,16 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
     for (const line of programWarnings) if (!shown.has(line)) process.stderr.write(`${line}\n`);
   }
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(exportsOf)) {
-    if (k === "default" || k === "__esModule") continue;
-    outputs[k] = sanitize(await resolveOutput(v));
+  try {
+    for (const [k, v] of Object.entries(exportsOf)) {
+      if (k === "default" || k === "__esModule") continue;
+      outputs[k] = sanitize(await resolveOutput(v));
+    }
+  } catch (err) {
+    // A check the program makes on values it reads back (e.g. a volume that would shrink).
+    if (typeof err === "object" && err !== null) handledProgramErrors.add(err);
+    if (err instanceof ConfigError) throw new PlanConfigError(err.problems.map(formatProblem), warnings.map(formatProblem));
+    throw err;
   }
   await settle(recorder.pending);
 

@@ -90,7 +90,10 @@ export function renderPlan(doc: PlanDocument): string {
     ...renderTree(doc.resources),
     "",
     "Outputs",
-    ...Object.entries(doc.outputs).map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`),
+    // Like Pulumi: an output that is undefined is not a stack output.
+    ...Object.entries(doc.outputs)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`),
     "",
   ];
   const c = doc.cost;

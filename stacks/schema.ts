@@ -55,7 +55,7 @@ export const CONFIG_KEYS = {
   existingStorageClass: { type: "string", group: "existing", default: "standard", description: "StorageClass for volumes on an existing cluster (kind and minikube ship 'standard')." },
   existingScrapeControlPlane: { type: "boolean", group: "existing", default: false, description: "Scrape the controller-manager, scheduler, etcd and kube-proxy of an existing cluster. Only for clusters that expose them to pods: kind and kubeadm bind them to 127.0.0.1, where scraping only raises false alerts." },
   // nodes
-  nodeInstanceTypes: { type: "array", group: "nodes", default: [], description: "Node machine types; empty: the size preset's." },
+  nodeInstanceTypes: { type: "array", group: "nodes", default: [], description: "Node machine types; empty: the size preset's. On AWS one shape (same vCPU, memory and architecture: the autoscaler sizes scale-ups from it); GKE: one type." },
   nodeMinCount: { type: "integer", group: "nodes", default: 0, description: "Minimum nodes in total (across zones on a regional GKE cluster); 0: the size preset's." },
   nodeMaxCount: { type: "integer", group: "nodes", default: 0, description: "Maximum nodes in total the autoscaler may reach; 0: the size preset's." },
   nodeDiskSizeGb: { type: "integer", group: "nodes", default: 0, description: "Node root disk in GB (20 to 500); 0: the size preset's." },

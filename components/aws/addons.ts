@@ -31,6 +31,8 @@ export interface Addons {
   readonly coredns: aws.eks.Addon;
   readonly autoscaler: k8s.helm.v3.Release;
   readonly podIdentityAgent: aws.eks.Addon;
+  /** The EBS CSI driver: what provisions, attaches and deletes the volumes of every claim. */
+  readonly ebsCsi: aws.eks.Addon;
 }
 
 function podIdentityRole(name: string, description: string, opts: pulumi.CustomResourceOptions): aws.iam.Role {
@@ -66,7 +68,7 @@ export function createAddons(
 
   const ebsRole = podIdentityRole(`${name}-ebs-csi`, "EBS CSI driver controller (Pod Identity)", opts);
   new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsRole.name, policyArn: EBS_CSI_POLICY_ARN }, opts);
-  new aws.eks.Addon(
+  const ebsCsi = new aws.eks.Addon(
     `${name}-ebs-csi`,
     {
       clusterName,
@@ -135,5 +137,5 @@ export function createAddons(
     { parent, provider: k8sProvider, dependsOn: [association, coredns] },
   );
 
-  return { storageClass, coredns, autoscaler, podIdentityAgent };
+  return { storageClass, coredns, autoscaler, podIdentityAgent, ebsCsi };
 }

@@ -78,8 +78,11 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     );
     const addons = createAddons(name, { clusterName: args.clusterName, region: a.region, retainVolumes: args.retainVolumes ?? false }, cluster, nodeGroups, this.provider, this, awsProvider);
     this.storageClassName = addons.storageClass.metadata.name;
-    // Nodes to run on, and CoreDNS: the app resolves its peers (`redis`, `db`) by name.
-    this.workloadsWaitFor = [...nodeGroups, addons.coredns];
+    // Nodes to run on, CoreDNS (the app resolves its peers, `redis` and `db`, by name) and the EBS
+    // CSI driver (claims bind and attach through it). Destroy runs in reverse: the namespaces, and
+    // with them the claims, go before the driver that deletes their volumes; without this edge the
+    // add-on could be removed in the same step and leave the EBS volumes behind.
+    this.workloadsWaitFor = [...nodeGroups, addons.coredns, addons.ebsCsi];
 
     // One ALB for vote and result, through the AWS Load Balancer Controller.
     const lbController = createLoadBalancerController(

@@ -8,7 +8,8 @@ import { stringify } from "yaml";
 import type { MetricsTargets } from "../platform";
 import { alertmanagerConfig, type AlertReceivers } from "./alerting";
 import { alertRules, type BackupWatch } from "./rules";
-import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, grafanaValues, prometheusStackValues, prometheusUrl } from "./values";
+import { statefulSetClaim } from "../volumes";
+import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, grafanaValues, prometheusClaimLabels, prometheusClaimNames, prometheusStackValues, prometheusUrl } from "./values";
 
 export interface MonitoringArgs {
   /** @default "monitoring" */
@@ -23,6 +24,8 @@ export interface MonitoringArgs {
   readonly retentionDays: number;
   readonly storageGb: number;
   readonly grafana: { readonly persistence: boolean; readonly storageGb: number };
+  /** Resolves once volume sizes may be applied (the program's no-shrink check). @default none */
+  readonly storageSizeGate?: pulumi.Input<unknown>;
   /** Namespace of the voting app, whose exporters are scraped. */
   readonly appNamespace: string;
   /** The database backup CronJob to alert on when its last success gets too old. @default none */
@@ -126,6 +129,17 @@ export class Monitoring extends pulumi.ComponentResource {
       inNs,
     );
 
+    // Prometheus's claims, applied before the release (see statefulSetClaim): on a first install
+    // the operator's StatefulSet finds them; later a bigger size grows them, so retentionSize
+    // (85% of the size) always fits the real volume.
+    const prometheusClaims = prometheusClaimNames(PROMETHEUS_STACK_CHART.releaseName).map((claimName, i) =>
+      statefulSetClaim(
+        `${name}-prometheus-data-${i}`,
+        { claimName, namespace: ns, sizeGb: args.storageGb, storageClassName: args.storageClassName, labels: prometheusClaimLabels(PROMETHEUS_STACK_CHART.releaseName), sizeGate: args.storageSizeGate },
+        { ...child, dependsOn: [...inNs.dependsOn] },
+      ),
+    );
+
     const stack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
       {
@@ -148,7 +162,7 @@ export class Monitoring extends pulumi.ComponentResource {
           busyboxImage: args.busyboxImage,
         }),
       },
-      { ...child, dependsOn: [namespace, alertmanagerSecret] },
+      { ...child, dependsOn: [namespace, alertmanagerSecret, ...prometheusClaims] },
     );
 
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, child);
@@ -183,6 +197,7 @@ export class Monitoring extends pulumi.ComponentResource {
           persistence: args.grafana.persistence,
           storageGb: args.grafana.storageGb,
           storageClassName: args.storageClassName,
+          ...(args.storageSizeGate === undefined ? {} : { sizeGate: args.storageSizeGate }),
         }),
       },
       { ...child, dependsOn: [...inNs.dependsOn, adminSecret, dashboards] },

@@ -43,18 +43,35 @@ export function alertRules(ns: string, backup?: BackupWatch): { name: string; ru
           annotations: { summary: "The db StatefulSet is not ready", description: "Postgres has not been ready for 5 minutes: votes are queueing in Redis and results are stale." },
         },
         {
+          // The database as its exporter sees it: an outage of the app (votes stop being counted).
           alert: "VotingPostgresDown",
-          expr: `pg_up{namespace="${ns}"} == 0 or absent(pg_up{namespace="${ns}"})`,
+          expr: `pg_up{namespace="${ns}"} == 0`,
           for: "3m",
           labels: { severity: "critical" },
-          annotations: { summary: "Postgres is down or not scraped", description: "postgres_exporter cannot reach Postgres (pg_up == 0), or the exporter itself is gone." },
+          annotations: { summary: "Postgres is down", description: "postgres_exporter cannot reach Postgres (pg_up == 0): votes queue in Redis and results are stale." },
+        },
+        {
+          // The exporter gone is a monitoring gap, not an outage (it is a Deployment of its own:
+          // the database keeps serving), so a warning; VotingDatabaseNotReady still watches the db.
+          alert: "VotingPostgresExporterDown",
+          expr: `absent(pg_up{namespace="${ns}"})`,
+          for: "5m",
+          labels: { severity: "warning" },
+          annotations: { summary: "postgres_exporter is not scraped", description: "No pg_up from postgres_exporter for 5 minutes: the database's metrics and VotingPostgresDown are blind." },
         },
         {
           alert: "VotingRedisDown",
-          expr: `redis_up{namespace="${ns}"} == 0 or absent(redis_up{namespace="${ns}"})`,
+          expr: `redis_up{namespace="${ns}"} == 0`,
           for: "3m",
           labels: { severity: "critical" },
-          annotations: { summary: "Redis is down or not scraped", description: "redis_exporter cannot reach Redis (redis_up == 0), or the exporter itself is gone: new votes fail." },
+          annotations: { summary: "Redis is down", description: "redis_exporter cannot reach Redis (redis_up == 0): new votes fail." },
+        },
+        {
+          alert: "VotingRedisExporterDown",
+          expr: `absent(redis_up{namespace="${ns}"})`,
+          for: "5m",
+          labels: { severity: "warning" },
+          annotations: { summary: "redis_exporter is not scraped", description: "No redis_up from redis_exporter for 5 minutes: the queue's metrics, VotingRedisDown and VotingQueueNotDraining are blind." },
         },
         {
           // The worker pops a vote every 100 ms; a queue that never empties for 10 minutes means it

@@ -1,7 +1,7 @@
 // Helm values for kube-prometheus-stack and Grafana, as pure functions of typed arguments.
 // Chart facts (names, keys, defaults) were read from the charts' own values.yaml and templates.
 
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { MetricsTargets } from "../platform";
 
 export const PROMETHEUS_STACK_CHART = {
@@ -26,9 +26,52 @@ export const GRAFANA_CHART = {
  * cut to 26 characters (trailing '-' trimmed).
  */
 export function prometheusServiceName(releaseName: string): string {
+  return `${prometheusStackFullname(releaseName)}-prometheus`;
+}
+
+/** The chart's `kube-prometheus-stack.fullname` (templates/_helpers.tpl). */
+export function prometheusStackFullname(releaseName: string): string {
   const chart = "kube-prometheus-stack";
-  const full = (releaseName.includes(chart) ? releaseName : `${releaseName}-${chart}`).slice(0, 26).replace(/-+$/, "");
-  return `${full}-prometheus`;
+  return (releaseName.includes(chart) ? releaseName : `${releaseName}-${chart}`).slice(0, 26).replace(/-+$/, "");
+}
+
+/** Prometheus replicas (the chart's default, set explicitly: one volume claim per replica). */
+export const PROMETHEUS_REPLICAS = 1;
+
+/**
+ * The Prometheus custom resource's name: `<fullname>-prometheus` while
+ * `cleanPrometheusOperatorObjectNames` is false (set explicitly in the values; chart
+ * _helpers.tpl, `kube-prometheus-stack.prometheus.crname`).
+ */
+export function prometheusResourceName(releaseName: string): string {
+  return `${prometheusStackFullname(releaseName)}-prometheus`;
+}
+
+/**
+ * The claims prometheus-operator's StatefulSet gets, one per replica: the StatefulSet is
+ * `prometheus-<cr>`, its claim template `prometheus-<cr>-db` (prometheus-operator v0.93
+ * pkg/prometheus/common.go: PrefixedName, VolumeName; the template's name when ours leaves it
+ * empty), and the StatefulSet controller names claims `<template>-<statefulset>-<ordinal>`.
+ */
+export function prometheusClaimNames(releaseName: string, replicas = PROMETHEUS_REPLICAS): string[] {
+  const sts = `prometheus-${prometheusResourceName(releaseName)}`;
+  return Array.from({ length: replicas }, (_, i) => `${sts}-db-${sts}-${i}`);
+}
+
+/**
+ * The labels the StatefulSet controller gives those claims: the operator's selector labels
+ * (prometheus-operator v0.93 pkg/prometheus/server/operator.go makeSelectorLabels, plus the shard).
+ */
+export function prometheusClaimLabels(releaseName: string): Record<string, string> {
+  const cr = prometheusResourceName(releaseName);
+  return {
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/instance": cr,
+    "operator.prometheus.io/name": cr,
+    "operator.prometheus.io/shard": "0",
+    prometheus: cr,
+  };
 }
 
 export function prometheusUrl(releaseName: string, namespace: string): string {
@@ -73,6 +116,8 @@ export function prometheusStackValues(a: PrometheusStackValuesArgs): Record<stri
   const scrapeControlPlane = a.metricsTargets.controlPlane;
   const s = sizing(a.retentionDays);
   return {
+    // The default, stated: prometheusClaimNames derives the claims' names from it.
+    cleanPrometheusOperatorObjectNames: false,
     // The chart installs its CRDs only on first install (Helm never upgrades CRDs); this
     // pre-install/pre-upgrade hook Job server-side-applies the chart version's CRDs, so a chart
     // bump never runs a new operator on old CRDs (chart values.yaml, crds.upgradeJob).
@@ -128,8 +173,11 @@ export function prometheusStackValues(a: PrometheusStackValuesArgs): Record<stri
     },
     prometheus: {
       prometheusSpec: {
+        replicas: PROMETHEUS_REPLICAS,
         retention: `${a.retentionDays}d`,
-        // Stop before the volume fills: 85% of it.
+        // Stop before the volume fills: 85% of it. The claims really have that size: Monitoring
+        // grows them in place (prometheus-operator recreates its StatefulSet on a new template
+        // size but never resizes the claims: its Documentation/platform/storage.md, "Resizing volumes").
         retentionSize: `${Math.floor(a.storageGb * 0.85)}GB`,
         resources: { requests: { cpu: s.prometheus.cpu, memory: s.prometheus.memory }, limits: { memory: s.prometheus.memoryLimit } },
         storageSpec: {
@@ -153,6 +201,12 @@ export interface GrafanaValuesArgs {
   readonly persistence: boolean;
   readonly storageGb: number;
   readonly storageClassName: pulumi.Input<string>;
+  /**
+   * Resolves once the size may be applied (the program's no-shrink check). The chart's own claim
+   * grows in place on a bigger size (a Helm upgrade patches its request); a smaller one fails.
+   * @default none
+   */
+  readonly sizeGate?: pulumi.Input<unknown>;
 }
 
 export const GRAFANA_DASHBOARD_PATH = "/var/lib/grafana/dashboards/default";
@@ -160,7 +214,9 @@ export const GRAFANA_DASHBOARD_PATH = "/var/lib/grafana/dashboards/default";
 export function grafanaValues(a: GrafanaValuesArgs): Record<string, unknown> {
   return {
     admin: { existingSecret: a.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
-    persistence: a.persistence ? { enabled: true, type: "pvc", size: `${a.storageGb}Gi`, storageClassName: a.storageClassName } : { enabled: false },
+    persistence: a.persistence
+      ? { enabled: true, type: "pvc", size: a.sizeGate === undefined ? `${a.storageGb}Gi` : pulumi.output(a.sizeGate).apply(() => `${a.storageGb}Gi`), storageClassName: a.storageClassName }
+      : { enabled: false },
     // A ReadWriteOnce volume attaches to one node: a rolling update starts the new pod first, which
     // cannot attach it elsewhere, and the atomic release rolls back. Recreate stops the old pod first.
     ...(a.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../pod-security";
+import { statefulSetClaim } from "../volumes";
 import type { ExposedApp, ServiceExposure } from "../platform";
 import {
   CLAIM_TEMPLATE_LABELS,
@@ -32,6 +33,8 @@ export interface VotingAppArgs {
   readonly replicas: { readonly vote: number; readonly result: number; readonly worker: number };
   readonly voteMaxReplicas: number;
   readonly databaseStorageGb: number;
+  /** Resolves once the database size may be applied (the program's no-shrink check). @default none */
+  readonly storageSizeGate?: pulumi.Input<unknown>;
   readonly storageClassName: pulumi.Input<string>;
   readonly exposure: ServiceExposure;
   /** The database backup's pods (components/voting-app/backup.ts) may connect to db. @default false */
@@ -127,7 +130,14 @@ export class VotingApp extends pulumi.ComponentResource {
     deployment("redis-exporter", 1, redisExporterPod(args.images));
     deployment("postgres-exporter", 1, postgresExporterPod(args.images, queries.metadata.name), [secret]);
 
-    const db = new k8s.apps.v1.StatefulSet(
+    // The claim first (see statefulSetClaim): created before the StatefulSet on a first install,
+    // grown before any rollout of the StatefulSet later.
+    const dataClaim = statefulSetClaim(
+      `${name}-db-data`,
+      { claimName: DATA_CLAIM, namespace: ns, sizeGb: args.databaseStorageGb, storageClassName: args.storageClassName, labels: { ...CLAIM_TEMPLATE_LABELS, ...selector("db") }, sizeGate: args.storageSizeGate },
+      { ...child, dependsOn: [...inNs.dependsOn] },
+    );
+    new k8s.apps.v1.StatefulSet(
       `${name}-db`,
       {
         metadata: meta("db", "db"),
@@ -152,10 +162,9 @@ export class VotingApp extends pulumi.ComponentResource {
       },
       // volumeClaimTemplates are immutable: a change would replace the StatefulSet (and on a new
       // size the old claim would keep its size anyway). The template keeps what it was created
-      // with; the claim itself is resized in place below.
-      { ...stateful, dependsOn: [...inNs.dependsOn, secret], ignoreChanges: ["spec.volumeClaimTemplates"] },
+      // with; the claim itself is resized in place (above).
+      { ...stateful, dependsOn: [...inNs.dependsOn, secret, dataClaim], ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
-    resizeDataClaim(`${name}-db-data`, ns, args.databaseStorageGb, db, child);
 
     // Services. redis and db: the names the images hard-code.
     const clusterIp = (svcName: string, workload: Workload, port: number, portName: string, extraLabels: Record<string, string> = {}) =>
@@ -256,24 +265,6 @@ export class VotingApp extends pulumi.ComponentResource {
 /** The claim template's name: the StatefulSet controller names the claim `<template>-<statefulset>-<ordinal>`. */
 export const DATA_CLAIM_TEMPLATE = "data";
 export const DATA_CLAIM = `${DATA_CLAIM_TEMPLATE}-${SERVICE_NAMES.db}-0`;
-
-/**
- * Resizes the database's claim in place (the StorageClass must allow volume expansion; EKS's
- * and GKE's do). A server-side-apply patch of the claim the StatefulSet controller created:
- * forced, because that controller owns the field; retained on delete, because giving the field
- * up would leave a claim without a size. Claims only grow: Kubernetes rejects a smaller request.
- */
-function resizeDataClaim(name: string, ns: string, sizeGb: number, db: k8s.apps.v1.StatefulSet, opts: pulumi.CustomResourceOptions): k8s.core.v1.PersistentVolumeClaimPatch {
-  return new k8s.core.v1.PersistentVolumeClaimPatch(
-    name,
-    {
-      metadata: { name: DATA_CLAIM, namespace: ns, annotations: { "pulumi.com/patchForce": "true" } },
-      spec: { resources: { requests: { storage: `${sizeGb}Gi` } } },
-    },
-    // After the StatefulSet: Pulumi waits for it to be ready, so its claim exists by then.
-    { ...opts, dependsOn: [db], retainOnDelete: true },
-  );
-}
 
 /** The annotations of an exposed Service: its target group's settings behind an Ingress, stickiness for result. */
 export function serviceAnnotations(exposure: ServiceExposure, app: ExposedApp): Record<string, string> {

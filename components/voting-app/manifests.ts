@@ -203,8 +203,8 @@ export function redisPod(images: AppImages): PodSpec {
 // The exporters run as Deployments of their own and reach the databases over their Services,
 // not as sidecars: a pod is Ready only when every container is (a crash-looping container is not
 // Ready, probe or no probe), so a failing sidecar exporter would take redis or db out of its
-// Service and stop the app. Apart, an exporter failure costs metrics (and raises *Down alerts
-// through `absent()`), never votes.
+// Service and stop the app. Apart, an exporter failure costs metrics (and raises the warning
+// Voting*ExporterDown through `absent()`), never votes.
 
 export function redisExporterPod(images: AppImages): PodSpec {
   const exporter = container("redisExporter", "redis-exporter", images.redisExporter, {

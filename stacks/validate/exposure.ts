@@ -10,6 +10,8 @@ import { checkOpenToWorld, type Report, type Typed } from "./common";
 
 /** The longest name a ManagedCertificate accepts. */
 export const MANAGED_CERTIFICATE_DOMAIN_MAX = 63;
+/** The CRD's pattern for each of spec.domains (same source). */
+export const MANAGED_CERTIFICATE_DOMAIN = /^(([a-z0-9]+|[a-z0-9][-a-z0-9]*[a-z0-9])\.)+[a-z][-a-z0-9]*[a-z0-9]$/;
 
 export function checkExposure(v: Typed, report: Report): ExposureSettings {
   const domain = v.domain === "" ? undefined : v.domain;
@@ -22,6 +24,8 @@ export function checkExposure(v: Typed, report: Report): ExposureSettings {
       const longest = `result.${domain}`;
       if (longest.length > MANAGED_CERTIFICATE_DOMAIN_MAX) {
         report("domain", `gives ${longest} (${longest.length} characters); a Google-managed certificate takes names of at most ${MANAGED_CERTIFICATE_DOMAIN_MAX}: use a domain of at most ${MANAGED_CERTIFICATE_DOMAIN_MAX - "result.".length} characters`);
+      } else if (!MANAGED_CERTIFICATE_DOMAIN.test(longest)) {
+        report("domain", `gives ${longest}, which a Google-managed certificate refuses: its last label must start with a letter and end with a letter or digit`);
       }
       // The load balancer of a GKE Ingress is global and proxies at Google's edge: it has no
       // source-range setting (loadBalancerSourceRanges is for LoadBalancer Services), only Cloud Armor

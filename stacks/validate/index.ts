@@ -5,7 +5,7 @@
 // cloud's in a file of its own (./aws.ts, ./gcp.ts, ./existing.ts), beside what they share
 // (./common.ts). A key that failed an earlier pass is not checked again.
 
-import { EXISTING_KUBERNETES_VERSIONS, GCP_MACHINE_TYPES, AWS_INSTANCE_TYPES, MANAGED_KUBERNETES_VERSIONS } from "../catalog";
+import { EXISTING_KUBERNETES_VERSIONS, GCP_MACHINE_TYPES, AWS_INSTANCE_TYPES, MANAGED_KUBERNETES_VERSIONS, type AwsInstanceType } from "../catalog";
 import { CHART_IMAGES, CLOUDS, DEFAULT_IMAGES, EXPORTER_IMAGES, imageFor, ENVIRONMENT_DEFAULTS, ENVIRONMENTS, SIZE_PRESETS, SIZES, type AppImage } from "../presets";
 import { CONFIG_KEYS, PROJECT, configKeyNames, qualified, type ConfigKey, type ConfigKeySpec } from "../schema";
 import type { ConfigProblem, ConfigWarning, PlatformSettings, Settings } from "../settings";
@@ -37,6 +37,28 @@ export interface RawConfig {
  * Config.getSecret in stacks/config.ts). Only these may be encrypted.
  */
 export const CREDENTIAL_KEYS: readonly ConfigKey[] = ["kubeconfig", "alertWebhookUrl", "alertSlackWebhookUrl"];
+
+/**
+ * The instance types of one managed node group must be one shape. Cluster Autoscaler builds a
+ * group's node template from one of its types and estimates every scale-up with it, and
+ * `--balance-similar-node-groups` compares groups by that template's capacity: with mixed vCPU or
+ * memory a scale-up can bring nodes too small for the pending pods, and the per-AZ groups stop
+ * counting as similar (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md,
+ * "Using Mixed Instances Policies and Spot Instances": "the instance types should have the same
+ * amount of RAM and number of CPU cores, since this is fundamental to CA's scaling
+ * calculations"). Every listed type is in the catalog (checked before). One AMI type per group:
+ * the architecture must match too (EKS CreateNodegroup, amiType).
+ */
+export function mixedShapes(types: readonly AwsInstanceType[]): string | undefined {
+  if (types.length < 2) return undefined;
+  const shape = (t: AwsInstanceType) => {
+    const m = AWS_INSTANCE_TYPES[t];
+    return `${m.vcpu} vCPU / ${m.memoryGiB} GiB / ${m.arch}`;
+  };
+  const shapes = new Set(types.map(shape));
+  if (shapes.size === 1) return undefined;
+  return `lists types of different shapes (${types.map((t) => `${t}: ${shape(t)}`).join(", ")}); one node group needs one vCPU count, memory size and architecture (Cluster Autoscaler sizes scale-ups and balances groups from one type's shape): list types of one shape, e.g. t3.large and t3a.large`;
+}
 
 export function validateSettings(raw: RawConfig): SettingsResult {
   const project = raw.project ?? PROJECT;
@@ -230,6 +252,10 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
     }
     if (v.cloud === "gcp" && v.nodeInstanceTypes.length > 1) {
       report("nodeInstanceTypes", "a GKE node pool has one machine type: give exactly one");
+    }
+    if (v.cloud === "aws" && unknown.length === 0) {
+      const problem = mixedShapes(v.nodeInstanceTypes as AwsInstanceType[]);
+      if (problem) report("nodeInstanceTypes", problem);
     }
     if (instanceTypes.length === 0) instanceTypes = v.cloud === "aws" ? preset.aws.instanceTypes : preset.gcp.machineTypes;
   }

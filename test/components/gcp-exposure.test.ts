@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { DRAINING_TIMEOUT_SECONDS, GCE_INGRESS_CLASS, GKE_ANNOTATIONS, gceName, gkeIngressExposure } from "../../components/gcp/exposure";
 import { GRACEFUL_SHUTDOWN } from "../../components/voting-app/manifests";
+import { MANAGED_CERTIFICATE_DOMAIN, MANAGED_CERTIFICATE_DOMAIN_MAX } from "../../stacks/validate/exposure";
 import { gceIngressForwardingRules } from "../../estimates/cost";
 import { GLOBAL_ADDRESS } from "../../plan/cloud-mocks";
 import type { PlanDocument, ResourceRecord } from "../../plan/record";
@@ -190,6 +191,12 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     assert.match(checkSchema({ sessionAffinity: { affinityType: "COOKIE" } }, backend).join(), /must be one of/);
     const cert = CRDS.kinds["networking.gke.io/v1 ManagedCertificate"]!;
     assert.match(checkSchema({ domains: [`result.${"a".repeat(60)}.com`] }, cert).join(), /longer than 63/);
+  });
+
+  it("the stack validation applies the ManagedCertificate CRD's own name rules", () => {
+    const items = CRDS.kinds["networking.gke.io/v1 ManagedCertificate"]!.properties!["domains"]!.items!;
+    assert.equal(MANAGED_CERTIFICATE_DOMAIN.source, items.pattern);
+    assert.equal(MANAGED_CERTIFICATE_DOMAIN_MAX, items.maxLength);
   });
 
   it("prices two global forwarding rules and the reserved address instead of the two Services' rules", () => {

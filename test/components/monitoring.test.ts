@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { ALERTMANAGER_CONFIG_SECRET, DASHBOARDS_DIR, DASHBOARD_FILES, dashboardJson } from "../../components/monitoring";
 import { alertRules } from "../../components/monitoring/rules";
-import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, prometheusServiceName } from "../../components/monitoring/values";
+import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, prometheusClaimNames, prometheusServiceName } from "../../components/monitoring/values";
 import { METRICS_LABEL, POSTGRES_EXPORTER_QUERIES } from "../../components/voting-app/manifests";
 import type { PlanDocument, ResourceRecord } from "../../plan/record";
 import { planJson } from "../helpers/plan";
@@ -112,7 +112,8 @@ describe("monitoring releases", () => {
       });
 
       it("puts the recommended labels on the objects it creates itself", () => {
-        for (const r of d().resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm") && (x.inputs["metadata"] as { namespace?: string } | undefined)?.namespace === "monitoring")) {
+        // Patches excepted: Prometheus's claims carry the labels the operator's StatefulSet gives them.
+        for (const r of d().resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm") && !x.type.endsWith("Patch") && (x.inputs["metadata"] as { namespace?: string } | undefined)?.namespace === "monitoring")) {
           const l = (r.inputs["metadata"] as { labels?: Obj }).labels ?? {};
           for (const k of ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"]) assert.ok(l[k], `${r.type} ${r.name}: ${k}`);
         }
@@ -136,6 +137,26 @@ describe("monitoring releases", () => {
         assert.equal(claim.resources.requests.storage, `${s.monitoring.storageGb}Gi`);
         assert.ok(at(spec, "resources.requests.cpu") && at(spec, "resources.requests.memory"));
         for (const p of ["prometheusOperator.resources.requests.cpu", "kube-state-metrics.resources.requests.memory", "alertmanager.alertmanagerSpec.resources.requests.memory"]) assert.ok(at(v, p), p);
+      });
+
+      it("keeps Prometheus's claims at the size retentionSize counts on: one per replica, applied before the release", () => {
+        const r = release(d(), "kube-prometheus-stack");
+        const v = values(r);
+        const spec = at(v, "prometheus.prometheusSpec") as Obj;
+        const s = d().settings as { monitoring: { storageGb: number } };
+        assert.equal(v["cleanPrometheusOperatorObjectNames"], false, "the claim names below assume the <fullname>-prometheus resource name");
+        const claims = all(d(), "kubernetes:core/v1:PersistentVolumeClaimPatch").filter((x) => x.name.startsWith("monitoring-prometheus-data-"));
+        assert.equal(claims.length, spec["replicas"]);
+        assert.deepEqual(claims.map((c) => (c.inputs["metadata"] as { name: string }).name), prometheusClaimNames(PROMETHEUS_STACK_CHART.releaseName, spec["replicas"] as number));
+        for (const c of claims) {
+          const cs = c.inputs["spec"] as { storageClassName: string; resources: { requests: { storage: string } } };
+          assert.equal(cs.resources.requests.storage, `${s.monitoring.storageGb}Gi`);
+          assert.equal(cs.storageClassName, d().outputs["storageClassName"]);
+          assert.ok(r.dependsOn.includes(c.urn), "the release (and a Prometheus rollout) waits for the grown claim");
+          assert.equal(c.options.retainOnDelete, true);
+        }
+        // retentionSize in GB (10^9) stays under the claim's GiB.
+        assert.ok(parseInt(String(spec["retentionSize"]), 10) < s.monitoring.storageGb);
       });
 
       it("points Grafana's datasource at the Service kube-prometheus-stack renders for that release name", () => {
@@ -235,6 +256,13 @@ describe("Prometheus Service name", () => {
     ["kps", "kps-kube-prometheus-stack-prometheus"],
   ];
   for (const [rel, svc] of table) it(`${rel} -> ${svc}`, () => assert.equal(prometheusServiceName(rel), svc));
+  it("prometheus-operator's claim name for that release: prometheus-<cr>-db-prometheus-<cr>-<ordinal>", () => {
+    assert.deepEqual(prometheusClaimNames("kube-prometheus-stack", 2), [
+      "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0",
+      "prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-1",
+    ]);
+    assert.deepEqual(prometheusClaimNames("monitoring"), ["prometheus-monitoring-kube-prometheus-prometheus-db-prometheus-monitoring-kube-prometheus-prometheus-0"]);
+  });
   it("the release name is fixed (no random suffix)", () => assert.equal(GRAFANA_CHART.releaseName, "grafana"));
 });
 
@@ -277,6 +305,16 @@ describe("dashboards and alerts use only metrics the stack produces", () => {
     }
   });
 
+  it("pages (critical) only for an outage of the app: an exporter gone is a warning", () => {
+    const rules = alertRules("voting")[0]!.rules;
+    for (const r of rules) {
+      const exporterOnly = /^absent\(/.test(r.expr.trim());
+      assert.equal(r.labels.severity, exporterOnly ? "warning" : r.labels.severity, `${r.alert}: an exporter being down is not an outage`);
+      if (r.labels.severity === "critical") assert.doesNotMatch(r.expr, /absent\(/, `${r.alert}: a critical alert must not fire on a missing exporter alone`);
+    }
+    assert.equal(rules.filter((r) => /^absent\(/.test(r.expr)).length, 2, "one exporter-down alert per exporter");
+  });
+
   it("the queue alert's value is the current queue length", () => {
     const rule = alertRules("voting")[0]!.rules.find((r) => r.alert === "VotingQueueNotDraining")!;
     assert.match(rule.expr, /^redis_key_size\{[^}]*\} and min_over_time/);
@@ -284,7 +322,7 @@ describe("dashboards and alerts use only metrics the stack produces", () => {
 
   it("alert rules cover not-ready workloads, a queue that does not drain and Postgres down", () => {
     const rules = alertRules("voting")[0]!.rules;
-    assert.deepEqual(rules.map((r) => r.alert).sort(), ["VotingDatabaseNotReady", "VotingDeploymentNotReady", "VotingPostgresDown", "VotingQueueNotDraining", "VotingRedisDown"]);
+    assert.deepEqual(rules.map((r) => r.alert).sort(), ["VotingDatabaseNotReady", "VotingDeploymentNotReady", "VotingPostgresDown", "VotingPostgresExporterDown", "VotingQueueNotDraining", "VotingRedisDown", "VotingRedisExporterDown"]);
     assert.match(rules.find((r) => r.alert === "VotingDeploymentNotReady")!.expr, /vote\|result\|worker\|redis/);
     for (const r of rules) for (const m of metricsIn(r.expr)) assert.ok(PRODUCED.has(m), `${r.alert}: ${m}`);
     // With backups on, one more: the backup CronJob's last success (kube-state-metrics).

@@ -14,7 +14,9 @@ const WORKLOAD_COMPONENTS = ["voting-platform:app:VotingApp", "voting-platform:m
 const READY: Record<string, (doc: ReturnType<typeof planJson>) => string[]> = {
   aws: (doc) => [
     ...all(doc, "eks:index:ManagedNodeGroup").map((r) => r.urn),
-    ...all(doc, "aws:eks/addon:Addon").filter((r) => r.inputs["addonName"] === "coredns").map((r) => r.urn),
+    // The EBS CSI driver: claims bind through it, and on destroy (the reverse order) it must
+    // outlive the claims, or their volumes stay behind.
+    ...all(doc, "aws:eks/addon:Addon").filter((r) => ["coredns", "aws-ebs-csi-driver"].includes(r.inputs["addonName"] as string)).map((r) => r.urn),
   ],
   gcp: (doc) => all(doc, "gcp:container/nodePool:NodePool").map((r) => r.urn),
 };
@@ -23,10 +25,10 @@ const STACKS: Record<string, "aws" | "gcp"> = { dev: "aws", staging: "aws", prod
 
 for (const [stack, cloud] of Object.entries(STACKS)) {
   describe(`readiness, stack ${stack}`, () => {
-    it("applies every Kubernetes object of the app and monitoring only after the nodes (and CoreDNS on EKS) are ready", () => {
+    it("applies every Kubernetes object of the app and monitoring only after the nodes (and CoreDNS and the EBS CSI driver on EKS) are ready, and so deletes them before", () => {
       const doc = planJson(stack);
       const ready = READY[cloud]!(doc);
-      assert.ok(ready.length >= (cloud === "aws" ? 2 : 1), `the plan has what workloads wait for: ${ready.join(", ")}`);
+      assert.ok(ready.length >= (cloud === "aws" ? 3 : 1), `the plan has what workloads wait for: ${ready.join(", ")}`);
       const objects = WORKLOAD_COMPONENTS.flatMap((t) => descendantsOf(doc, t)).filter((r) => r.type.startsWith("kubernetes:"));
       const kinds = new Set(objects.map((r) => r.type));
       assert.ok(kinds.has("kubernetes:apps/v1:Deployment") && kinds.has("kubernetes:apps/v1:StatefulSet") && kinds.has("kubernetes:helm.sh/v3:Release"), "the walk covers Deployments, the StatefulSet and the Helm releases");

@@ -29,6 +29,46 @@ describe("a database size change", () => {
     assert.equal(diff.changed.length, 3);
   });
 
+  it("grows Prometheus's claim with its retentionSize: no replacement", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "resize-"));
+    const base = path.join(dir, "base.json");
+    writeFileSync(base, JSON.stringify(planJson("local")));
+    const config = path.join(dir, "Pulumi.local.yaml");
+    writeFileSync(config, `${readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8")}  voting-platform:prometheusStorageGb: 30\n`);
+    const r = runPlan(["local", "--json", "--config-file", config, "--diff", base]);
+    assert.equal(r.code, 0, r.stderr);
+    const diff = (JSON.parse(r.stdout) as PlanDocument & { diff: PlanDiff }).diff;
+    assert.deepEqual(diff.changed.filter((c) => c.replaces.length > 0), [], "nothing is replaced");
+    const byName = (n: string) => diff.changed.find((c) => c.urn.endsWith(`::${n}`));
+    assert.deepEqual(byName("monitoring-prometheus-data-0")?.paths, ["inputs.spec.resources.requests.storage"], "the claim grows");
+    assert.deepEqual(
+      [...(byName("monitoring-kube-prometheus-stack")?.paths ?? [])].sort(),
+      ["inputs.values.prometheus.prometheusSpec.retentionSize", "inputs.values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"],
+    );
+  });
+
+  it("refuses a smaller volume than the stack last applied, naming the keys, before anything is applied", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "shrink-"));
+    // The stack as last applied: bigger volumes (its outputs are what the program reads back).
+    const applied = planJson("prod");
+    const base = path.join(dir, "applied.json");
+    const was = applied.outputs["volumeSizesGb"] as Record<string, number>;
+    assert.ok(was["database"]! > 5 && was["prometheus"]! > 20 && was["grafana"]! > 2, JSON.stringify(was));
+    writeFileSync(base, JSON.stringify(applied));
+    // Now size medium, with nothing else: every volume would shrink.
+    const config = path.join(dir, "Pulumi.prod.yaml");
+    writeFileSync(config, readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/^(\s*voting-platform:size:).*$/m, "$1 medium"));
+    const r = runPlan(["prod", "--config-file", config, "--diff", base]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /databaseStorageGb = 5: the Postgres volume would shrink from 20 GB to 5 GB.*set databaseStorageGb to 20 or more/);
+    assert.match(r.stderr, /prometheusStorageGb = 20: Prometheus's volume would shrink from 50 GB to 20 GB/);
+    assert.match(r.stderr, /size = "medium": Grafana's volume .* would shrink from 5 GB to 2 GB/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    // The same sizes again, or bigger: plans.
+    const same = runPlan(["prod", "--json", "--diff", base]);
+    assert.equal(same.code, 0, same.stderr);
+  });
+
   it("the diff knows which changes replace a Kubernetes object", () => {
     assert.deepEqual(replacingPaths("kubernetes:apps/v1:StatefulSet", ["spec.volumeClaimTemplates", "spec.template"]), ["spec.volumeClaimTemplates"]);
     assert.deepEqual(replacingPaths("kubernetes:apps/v1:Deployment", ["spec.replicas", "spec.selector.matchLabels"]), ["spec.selector.matchLabels"]);

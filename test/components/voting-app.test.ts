@@ -214,17 +214,23 @@ describe("voting app on the local stack", () => {
     for (const n of ["result", "worker", "redis"]) assert.equal(typeof spec(n)["replicas"], "number", n);
   });
 
-  it("keeps the db claim template as created and resizes the claim in place with a forced, retained patch", () => {
+  it("keeps the db claim template as created; applies the whole claim (forced, retained) before the StatefulSet, which waits for it", () => {
     const d = doc();
     const sts = byName(d, "kubernetes:apps/v1:StatefulSet", "db");
     assert.deepEqual(sts.options.ignoreChanges, ["spec.volumeClaimTemplates"]);
     const template = (sts.inputs["spec"] as { volumeClaimTemplates: { metadata: { name: string; labels: unknown } }[] }).volumeClaimTemplates[0]!;
     assert.deepEqual(template.metadata, { name: "data", labels: { "app.kubernetes.io/name": "db", "app.kubernetes.io/part-of": "voting-app" } }, "unchanged since first shipped (immutable)");
-    const patch = find(d, "kubernetes:core/v1:PersistentVolumeClaimPatch");
-    assert.deepEqual(patch.inputs["metadata"], { name: "data-db-0", namespace: "voting", annotations: { "pulumi.com/patchForce": "true" } });
-    assert.deepEqual(patch.inputs["spec"], { resources: { requests: { storage: "2Gi" } } });
+    const patch = d.resources.find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaimPatch" && r.name === "voting-db-data")!;
+    assert.ok(patch);
+    // The name the StatefulSet controller gives the claim: <template>-<statefulset>-<ordinal>.
+    const stsName = (sts.inputs["metadata"] as { name: string }).name;
+    assert.deepEqual(patch.inputs["metadata"], { name: `${template.metadata.name}-${stsName}-0`, namespace: "voting", labels: template.metadata.labels, annotations: { "pulumi.com/patchForce": "true" } });
+    // A whole claim, so that on a first install the apply creates it; the template's class and access mode.
+    const tspec = (sts.inputs["spec"] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] }).volumeClaimTemplates[0]!.spec;
+    assert.deepEqual(patch.inputs["spec"], { accessModes: tspec["accessModes"], storageClassName: tspec["storageClassName"], resources: { requests: { storage: "2Gi" } } });
     assert.equal(patch.options.retainOnDelete, true);
-    assert.ok(patch.dependsOn.includes(sts.urn), "after the StatefulSet (whose controller creates the claim)");
+    assert.ok(sts.dependsOn.includes(patch.urn), "the StatefulSet waits for its claim");
+    assert.ok(!patch.dependsOn.includes(sts.urn), "the claim does not wait behind the StatefulSet's rollout");
   });
 
   it("puts Kubernetes' recommended labels on every object of the app", () => {

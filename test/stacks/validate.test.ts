@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { AWS_INSTANCE_TYPES } from "../../stacks/catalog";
 import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS, imageFor } from "../../stacks/presets";
 import type { Settings } from "../../stacks/settings";
-import { validateSettings, type SettingsResult } from "../../stacks/validate";
+import { mixedShapes, validateSettings, type SettingsResult } from "../../stacks/validate";
 
 type Values = Record<string, string | number | boolean | string[]>;
 
@@ -71,6 +71,11 @@ describe("valid settings", () => {
   it("takes node overrides over the preset", () => {
     const s = ok({ ...aws, nodeInstanceTypes: ["t3.large", "t3a.large"], nodeMinCount: 3, nodeMaxCount: 5, nodeDiskSizeGb: 40, nodeCapacityType: "on-demand" });
     assert.deepEqual(s.nodes, { instanceTypes: ["t3.large", "t3a.large"], minCount: 3, maxCount: 5, diskSizeGb: 40, capacityType: "on-demand" });
+  });
+
+  it("keeps each size preset's node group to one shape (what the autoscaler's estimates assume)", () => {
+    for (const [size, p] of Object.entries(SIZE_PRESETS)) assert.equal(mixedShapes(p.aws.instanceTypes), undefined, size);
+    assert.match(mixedShapes(["t3.medium", "t3.xlarge"]) ?? "", /t3\.xlarge: 4 vCPU \/ 16 GiB/);
   });
 
   it("uses every size preset", () => {
@@ -149,6 +154,9 @@ const invalid: [string, Values, string, RegExp][] = [
   ["viewer listed twice", { ...aws, awsViewPrincipals: ["arn:aws:iam::111122223333:role/ci", "arn:aws:iam::111122223333:role/ci"] }, "awsViewPrincipals", /role\/ci twice/],
   ["unknown instance type", { ...aws, nodeInstanceTypes: ["x9.huge"] }, "nodeInstanceTypes", /x9\.huge not offered for aws/],
   ["GCP type on AWS", { ...aws, nodeInstanceTypes: ["e2-standard-2"] }, "nodeInstanceTypes", /not offered for aws/],
+  ["instance types of different memory in one node group", { ...aws, nodeInstanceTypes: ["t3.medium", "t3.large"] }, "nodeInstanceTypes", /different shapes \(t3\.medium: 2 vCPU \/ 4 GiB \/ amd64, t3\.large: 2 vCPU \/ 8 GiB \/ amd64\).*one vCPU count, memory size and architecture/],
+  ["instance types of different vCPU in one node group", { ...aws, nodeInstanceTypes: ["m7i.large", "m7i.xlarge"] }, "nodeInstanceTypes", /different shapes/],
+  ["instance types of different architectures in one node group", { ...aws, nodeInstanceTypes: ["t3.medium", "t4g.medium"] }, "nodeInstanceTypes", /amd64.*arm64/],
   ["disk too small", { ...aws, nodeDiskSizeGb: 8 }, "nodeDiskSizeGb", /from 20 to 500/],
   ["bad capacity type", { ...aws, nodeCapacityType: "reserved" }, "nodeCapacityType", /on-demand, spot/],
   ["old Kubernetes on EKS", { ...aws, kubernetesVersion: "1.29" }, "kubernetesVersion", /1\.35 when cloud is aws/],
