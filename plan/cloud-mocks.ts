@@ -99,6 +99,9 @@ export const STATES: Readonly<Record<string, StateMock>> = {
     };
   },
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs["name"]).replace(/\.$/, "") }),
+  // Auto-named buckets: Pulumi appends a random suffix to the resource name (S3: bucket, GCS: name).
+  "aws:s3/bucket:Bucket": (name) => ({ bucket: `${name}-0a1b2c3`, arn: `arn:aws:s3:::${name}-0a1b2c3` }),
+  "gcp:storage/bucket:Bucket": (name, inputs) => ({ name: `${name}-0a1b2c3`, url: `gs://${name}-0a1b2c3`, location: String(inputs["location"] ?? "").toUpperCase() }),
   "gcp:compute/globalAddress:GlobalAddress": () => ({ address: GLOBAL_ADDRESS }),
   // Whether generateServiceIdentity returns the GKE agent's email is not documented (it does for some
   // services, not for others: hashicorp/terraform-provider-google#18649): offline it returns none,

@@ -10,6 +10,7 @@ import * as awsP from "../../policy/aws";
 import * as gcpP from "../../policy/gcp";
 import * as k8sP from "../../policy/kubernetes";
 import { nodesCapacity } from "../../policy/nodes";
+import * as storageP from "../../policy/storage";
 import { policies } from "../../policy/policies";
 
 type Obj = Record<string, unknown>;
@@ -159,6 +160,40 @@ const cases: [string, Case][] = [
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:gateway.networking.k8s.io/v1:Gateway", config: { allowed: [] }, good: () => ({ metadata: { name: "gw", namespace: "ops" }, spec: { gatewayClassName: "gke-l7-rilb" } }), breakIt: (g) => ((g["spec"] as Obj)["gatewayClassName"] = "gke-l7-global-external-managed") },
   ],
   [
+    "Gateway of a class other than amazon-vpc-lattice (a VPC Lattice service network, reachable from associated VPCs only)",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:gateway.networking.k8s.io/v1:Gateway", config: { allowed: [] }, good: () => ({ metadata: { name: "gw", namespace: "ops" }, spec: { gatewayClassName: "amazon-vpc-lattice" } }), breakIt: (g) => ((g["spec"] as Obj)["gatewayClassName"] = "amazon-vpc-lattice-public") },
+  ],
+  [
+    "ALB IngressClassParams made internet-facing (it overrides its Ingresses' scheme annotation)",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internal" } }),
+      breakIt: (p) => ((p["spec"] as Obj)["scheme"] = "internet-facing"),
+    },
+  ],
+  [
+    "internet-facing ALB IngressClassParams not confined to the Ingress namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internet-facing", namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["web"] }] } } }),
+      breakIt: (p) => ((((p["spec"] as Obj)["namespaceSelector"] as Obj)["matchExpressions"] as Obj[])[0]!["values"] = ["web", "ops"]),
+    },
+  ],
+  [
+    "internet-facing ALB IngressClassParams selecting namespaces by another label",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internet-facing", namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } } } }),
+      breakIt: (p) => ((p["spec"] as Obj)["namespaceSelector"] = { matchLabels: { team: "web" } }),
+    },
+  ],
+  [
     "Helm release without a version",
     { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => delete r["version"] },
   ],
@@ -232,6 +267,12 @@ const cases: [string, Case][] = [
     { policy: gcpP.gkeMaintenanceWindow, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["maintenancePolicy"] = { recurringWindow: { startTime: "2026-01-03T02:00:00Z", endTime: "2026-01-03T06:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } }) },
   ],
   ["GCP provider without labels", { policy: gcpP.requiredLabels, type: "pulumi:providers:gcp", good: () => ({ ...GCP_PROVIDER.inputs }), breakIt: (p) => (p["defaultLabels"] = JSON.stringify({ project: "p" })) }],
+  ["S3 public access block with one flag off", { policy: storageP.bucketsPrivate, type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", good: () => ({ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }), breakIt: (o) => (o["restrictPublicBuckets"] = false) }],
+  ["S3 bucket with a public canned ACL", { policy: storageP.bucketsPrivate, type: "aws:s3/bucketAcl:BucketAcl", good: () => ({ bucket: "b", acl: "private" }), breakIt: (o) => (o["acl"] = "public-read") }],
+  ["GCS bucket without public access prevention", { policy: storageP.bucketsPrivate, type: "gcp:storage/bucket:Bucket", good: () => ({ location: "US-CENTRAL1", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" }), breakIt: (o) => (o["publicAccessPrevention"] = "inherited") }],
+  ["GCS bucket with per-object ACLs", { policy: storageP.bucketsPrivate, type: "gcp:storage/bucket:Bucket", good: () => ({ location: "US-CENTRAL1", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" }), breakIt: (o) => (o["uniformBucketLevelAccess"] = false) }],
+  ["S3 default encryption with no algorithm", { policy: storageP.bucketsEncrypted, type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", good: () => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }), breakIt: (o) => (o["rules"] = [{ applyServerSideEncryptionByDefault: {} }]) }],
+  ["S3 default encryption with no rule", { policy: storageP.bucketsEncrypted, type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", good: () => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }), breakIt: (o) => (o["rules"] = []) }],
 ];
 
 async function run(c: Case, inputs: Obj) {
@@ -263,8 +304,8 @@ describe("each policy passes the good case and fails when one field changes", ()
 
   it("covers every policy of the pack", () => {
     const covered = new Set(cases.map(([, c]) => c.policy.name));
-    // The stack policies have their own tests (policies.test.ts, teardown.test.ts, estimates.test.ts).
-    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && !["kubernetes-provider-cluster-identifier", "stack-monthly-budget", "cluster-deletion-protection", "cluster-deletion-protection-off"].includes(n));
+    // The stack policies have their own tests (policies.test.ts, teardown.test.ts, estimates.test.ts, backup.test.ts).
+    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && !["kubernetes-provider-cluster-identifier", "stack-monthly-budget", "cluster-deletion-protection", "cluster-deletion-protection-off", "storage-bucket-guarded"].includes(n));
     assert.deepEqual(missing, []);
   });
 });
