@@ -8,25 +8,12 @@ import { SYSTEM_NAMESPACES, admissionRules, bindingObject, policyObject, validat
 import type { PlanDocument } from "../../plan/record";
 import { shippedStacks } from "../../plan/stackfile";
 import { obj, type Obj } from "../../lib/json";
-import { admit } from "../helpers/admission";
+import { admit, BINDING, deployedPolicies, VAP } from "../helpers/admission";
 import { all } from "../helpers/records";
 import { planJson, ROOT } from "../helpers/plan";
 
-const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
-const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
 const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job", "kubernetes:core/v1:Pod"];
-
-/** The policies and bindings a stack deploys, paired by policy name. */
-function deployed(doc: PlanDocument): { policy: Obj; binding: Obj }[] {
-  const bindings = all(doc, BINDING).map((b) => b.inputs as Obj);
-  return all(doc, VAP).map((p) => {
-    const policy = p.inputs as Obj;
-    const name = obj(policy["metadata"])["name"];
-    const binding = bindings.find((b) => obj(b["spec"])["policyName"] === name);
-    assert.ok(binding, `a binding for ${String(name)}`);
-    return { policy, binding };
-  });
-}
+const deployed = deployedPolicies;
 
 /** The objects the API server would admit for a plan: its resources, plus the Pods its workloads create. */
 function admittedObjects(doc: PlanDocument): Obj[] {

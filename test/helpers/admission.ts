@@ -4,7 +4,25 @@
 // that errors counts as a failure (failurePolicy: Fail).
 
 import { evaluate } from "@marcbachmann/cel-js";
+import assert from "node:assert/strict";
 import { arr, obj, type Obj } from "../../lib/json";
+import type { PlanDocument } from "../../plan/record";
+import { all } from "./records";
+
+export const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+export const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
+
+/** The policies and bindings a stack deploys, paired by policy name. */
+export function deployedPolicies(doc: PlanDocument): { policy: Obj; binding: Obj }[] {
+  const bindings = all(doc, BINDING).map((b) => b.inputs as Obj);
+  return all(doc, VAP).map((p) => {
+    const policy = p.inputs as Obj;
+    const name = obj(policy["metadata"])["name"];
+    const binding = bindings.find((b) => obj(b["spec"])["policyName"] === name);
+    assert.ok(binding, `a binding for ${String(name)}`);
+    return { policy, binding };
+  });
+}
 
 const PLURAL: Readonly<Record<string, string>> = {
   Pod: "pods",
