@@ -4,10 +4,13 @@ import { AdmissionPolicies } from "./components/admission";
 import { Monitoring } from "./components/monitoring";
 import { alertReceivers } from "./components/monitoring/alerting";
 import { VOTING_NAMESPACE, VotingApp } from "./components/voting-app";
+import { backupMaxAgeHours } from "./components/monitoring/rules";
+import { BACKUP_CRONJOB, BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE_ACCOUNT } from "./components/voting-app/backup";
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, alertUrls, loadSettings } from "./stacks/config";
 import { shrunkVolumes, volumeSizes } from "./stacks/volumes";
+import { runsPerDay } from "./stacks/cron";
 
 const settings = loadSettings();
 
@@ -59,10 +62,39 @@ const app = new VotingApp(
     retainData: settings.app.retainData,
     protectData: settings.app.protectData,
     namespace: VOTING_NAMESPACE,
+    backupClients: settings.backup.enabled,
     waitFor: gated,
   },
   k8sOpts,
 );
+
+// In the app's namespace, once its database Secret exists (not after the app's load balancers:
+// nothing here needs them).
+const backup = settings.backup.enabled
+  ? new DatabaseBackup(
+      "backup",
+      {
+        namespace: app.namespace,
+        postgresImage: settings.app.images.postgres,
+        schedule: settings.backup.schedule,
+        retentionDays: settings.backup.retentionDays,
+        databaseStorageGb: settings.app.databaseStorageGb,
+        storageClassName: platform.storageClassName,
+        store: platform.backupStore({
+          namespace: app.namespace,
+          writerServiceAccount: BACKUP_SERVICE_ACCOUNT,
+          restoreServiceAccount: RESTORE_SERVICE_ACCOUNT,
+          retentionDays: settings.backup.retentionDays,
+          retainData: settings.app.retainData,
+          protectData: settings.app.protectData,
+        }),
+        retainData: settings.app.retainData,
+        protectData: settings.app.protectData,
+        waitFor: [...gated, ...app.databaseClientPrerequisites],
+      },
+      k8sOpts,
+    )
+  : undefined;
 
 if (app.loadBalancerAddress) platform.publishAddress?.(app.loadBalancerAddress);
 
@@ -79,6 +111,7 @@ const monitoring = settings.monitoring.enabled
         grafana: settings.monitoring.grafana,
         storageSizeGate: checkedSizes,
         appNamespace: app.namespace,
+        ...(backup ? { backup: { cronJob: BACKUP_CRONJOB, maxAgeHours: backupMaxAgeHours(runsPerDay(settings.backup.schedule)) } } : {}),
         metricsLabel: METRICS_LABEL,
         waitFor: gated,
       },
@@ -96,6 +129,8 @@ export const serviceExposure = platform.exposure.type;
 export const appNamespace = app.namespace;
 export const voteUrl = app.voteUrl;
 export const resultUrl = app.resultUrl;
+export const backupLocation = backup?.location;
+export const restoreJob = backup?.restoreJob;
 /** With a domain on GKE and no gcpDnsManagedZone: the records to create where the domain's DNS is. */
 export const dnsRecordsToCreate = platform.dnsRecordsToCreate;
 export const grafanaAccess = monitoring?.grafanaAccess;

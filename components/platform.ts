@@ -86,6 +86,70 @@ export interface MetricsTargets {
   readonly clusterDns: "coredns" | "kube-dns";
 }
 
+/** What the backup job asks of the platform: who writes and who reads, and how long dumps are kept. */
+export interface BackupStoreRequest {
+  /** The app's namespace, where both ServiceAccounts live. */
+  readonly namespace: string;
+  /** The CronJob's ServiceAccount: may add dumps, nothing else. */
+  readonly writerServiceAccount: string;
+  /** The restore Job's ServiceAccount: may list and read dumps, nothing else. */
+  readonly restoreServiceAccount: string;
+  readonly retentionDays: number;
+  /** Keep the store (and its dumps) when the stack is destroyed; protect it from deletion. */
+  readonly retainData: boolean;
+  readonly protectData: boolean;
+}
+
+/** One egress destination outside the cluster: an address block (with exceptions) and a TCP port. */
+export interface ExternalEgress {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+  readonly port: number;
+  /** Why the pod talks to it (kept in the README's flow table and the tests' messages). */
+  readonly why: string;
+}
+
+/** Private, shared and link-local ranges: HTTPS egress to object storage excludes them (no pod, node or metadata service on 443). */
+export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"] as const;
+
+/** HTTPS to public addresses only: object storage APIs have no fixed addresses a NetworkPolicy could name. */
+export function publicHttps(why: string): ExternalEgress {
+  return { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_RANGES], port: 443, why };
+}
+
+/** The tool that copies dumps to and from object storage, with the shell steps that use it. */
+export interface ObjectStorageTool {
+  /** Image, pinned by digest, from a registry without Docker Hub's anonymous pull limit. */
+  readonly image: string;
+  /** UID/GID to run as (the image's own user, or an unprivileged one where it has none). */
+  readonly user: number;
+  /** Environment the tool needs (region, writable config directory...); never credentials. */
+  readonly env: Readonly<Record<string, string>>;
+  /** sh script: upload every file `$DUMP_DIR/voting-*.dump` to `$BACKUP_URL/<file name>`. */
+  readonly upload: string;
+  /** sh script: download `$BACKUP_URL/$DUMP` (`latest`: the newest dump) to `$RESTORE_FILE`. */
+  readonly download: string;
+}
+
+/**
+ * Where database backups go. Object storage (S3, GCS) is created by the platform with its
+ * workload identity bindings; a volume is a PersistentVolumeClaim the backup component creates.
+ */
+export type BackupStore =
+  | {
+      readonly type: "objectStorage";
+      /** `s3://<bucket>/postgres` or `gs://<bucket>/postgres`: the prefix the dumps are written under. */
+      readonly url: pulumi.Output<string>;
+      readonly tool: ObjectStorageTool;
+      /** Egress the tool needs besides DNS: the credential endpoint and the storage API (HTTPS). */
+      readonly egress: readonly ExternalEgress[];
+      /** Annotations on both ServiceAccounts (none where the binding is made on the cloud side). */
+      readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+      /** What must exist before a job runs: the bucket, the identity bindings. */
+      readonly dependsOn: readonly pulumi.Resource[];
+    }
+  | { readonly type: "volume" };
+
 export interface Platform {
   /** Cluster name, also used in resource names and dashboards. */
   readonly clusterName: pulumi.Input<string>;
@@ -119,6 +183,11 @@ export interface Platform {
    * platform manages DNS (EKS with a domain: Route 53 records). Absent: nothing to publish.
    */
   readonly publishAddress?: (address: pulumi.Output<string>) => void;
+  /**
+   * Creates (or names) where the database backups go: a bucket with workload-identity access for
+   * the two ServiceAccounts on a cloud, a volume on an existing cluster. Called at most once.
+   */
+  readonly backupStore: (request: BackupStoreRequest) => BackupStore;
   /**
    * DNS records the user must create, where the platform serves a domain whose DNS it does not
    * manage (GKE with a domain and no gcpDnsManagedZone): "<name> A <address>". Absent: none.

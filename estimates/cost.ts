@@ -5,6 +5,7 @@
 // outputs; the offline plan has no children).
 
 import { arr, dig, obj } from "../lib/json";
+import { runsPerDay } from "../stacks/cron";
 import { AWS_INSTANCE_TYPES, CATALOG_DATE, CATALOG_REGIONS, GCP_MACHINE_TYPES, PRICES, type MachineType } from "../stacks/catalog";
 
 export interface CostResource {
@@ -178,6 +179,17 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     add({ item: "Application Load Balancer per IngressGroup (plus LCUs: $0.008 per LCU-hour of traffic)", quantity: n, unit: "load balancer", monthly: n * PRICES.albHourly * H, category: "load-balancer" });
     if (albs.internet) add({ item: `Public IPv4 addresses of internet-facing ALBs (one per AZ, ${azs} AZs)`, quantity: albs.internet * azs, unit: "address", monthly: albs.internet * azs * PRICES.publicIpv4Hourly * H, category: "load-balancer" });
   }
+  // --- Database backups: dumps kept for the bucket's lifecycle, at the CronJob's rate.
+  const backups = backupBuckets(resources);
+  if (backups) {
+    const perDay = backups.perDay;
+    const kept = perDay * backups.days;
+    const [storage, requests, store] = backups.cloud === "aws" ? [PRICES.s3StandardPerGbMonth, PRICES.s3PutPer1000, "S3 Standard"] : [PRICES.gcsStandardPerGbMonth, PRICES.gcsClassAPer1000, "GCS Standard"];
+    const gbKept = kept * ASSUMED_DUMP_GB;
+    add({ item: `Database backups, ${store}: ${round(kept)} dumps kept (${backups.days} days), assumed ${ASSUMED_DUMP_MB} MB each`, quantity: Math.round(gbKept * 1000) / 1000, unit: "GB", monthly: gbKept * storage, category: "storage" });
+    const puts = perDay * DAYS_PER_MONTH;
+    add({ item: `Database backup uploads (${store} write requests)`, quantity: Math.round(puts), unit: "request", monthly: (puts / 1000) * requests, category: "storage" });
+  }
   if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");
   notes.push("Usage-based charges are not included: data transfer, NAT data processing, CloudWatch/Cloud Logging ingestion.");
 
@@ -191,6 +203,35 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
     basis: `list prices of ${CATALOG_DATE}, ${CATALOG_REGIONS.aws} / ${CATALOG_REGIONS.gcp}, ${H} h/month, nodes at the autoscaler's minimum`,
     notes,
   };
+}
+
+/**
+ * What one compressed dump of the votes is assumed to weigh: the votes table holds one short row
+ * per voter, and pg_dump's custom format compresses it; 50 MB covers about a million voters. An
+ * upper bound for the estimate, not a measurement.
+ */
+export const ASSUMED_DUMP_MB = 50;
+const ASSUMED_DUMP_GB = ASSUMED_DUMP_MB / 1024;
+const DAYS_PER_MONTH = 30.4;
+
+/**
+ * The backup bucket's retention (its lifecycle's expiration, in days) and the backup CronJob's
+ * runs per day; undefined without a backup bucket.
+ */
+export function backupBuckets(resources: readonly CostResource[]): { cloud: "aws" | "gcp"; days: number; perDay: number } | undefined {
+  const cron = resources.find((r) => r.type === "kubernetes:batch/v1:CronJob" && obj(obj(r.inputs["metadata"])["labels"])["app.kubernetes.io/name"] === "postgres-backup");
+  const perDay = cron ? runsPerDay(String(obj(cron.inputs["spec"])["schedule"] ?? "@daily")) : 1;
+  const s3 = resources.find((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+  if (s3) {
+    const days = Number(dig(arr(s3.inputs["rules"])[0], "expiration", "days") ?? 0);
+    return days ? { cloud: "aws", days, perDay } : undefined;
+  }
+  const gcs = resources.find((r) => r.type === "gcp:storage/bucket:Bucket" && arr(r.inputs["lifecycleRules"]).length > 0);
+  if (gcs) {
+    const days = Number(dig(arr(gcs.inputs["lifecycleRules"])[0], "condition", "age") ?? 0);
+    return days ? { cloud: "gcp", days, perDay } : undefined;
+  }
+  return undefined;
 }
 
 /** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */

@@ -99,6 +99,9 @@ export const STATES: Readonly<Record<string, StateMock>> = {
     };
   },
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs["name"]).replace(/\.$/, "") }),
+  // Auto-named buckets: Pulumi appends a random suffix to the resource name (S3: bucket, GCS: name).
+  "aws:s3/bucket:Bucket": (name) => ({ bucket: `${name}-0a1b2c3`, arn: `arn:aws:s3:::${name}-0a1b2c3` }),
+  "gcp:storage/bucket:Bucket": (name, inputs) => ({ name: `${name}-0a1b2c3`, url: `gs://${name}-0a1b2c3`, location: String(inputs["location"] ?? "").toUpperCase() }),
   "gcp:compute/globalAddress:GlobalAddress": () => ({ address: GLOBAL_ADDRESS }),
   "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

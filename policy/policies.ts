@@ -7,6 +7,7 @@ import { monthlyBudget } from "./budget";
 import { gcpPolicies } from "./gcp";
 import { kubernetesPolicies } from "./kubernetes";
 import { nodesCapacity } from "./nodes";
+import { storagePolicies } from "./storage";
 import { teardownPolicies } from "./teardown";
 import { remoteComponentOf } from "./urn";
 
@@ -40,6 +41,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...kubernetesPolicies,
   ...awsPolicies,
   ...gcpPolicies,
+  ...storagePolicies,
   nodesCapacity,
   ...teardownPolicies,
   monthlyBudget,

@@ -136,6 +136,15 @@ export const PRICES = {
   pdBalancedPerGbMonth: 0.1,
   awsKmsKeyMonthly: 1.0,
   gcpKmsKeyVersionMonthly: 0.06,
+  /**
+   * Object storage for the database backups: S3 Standard $0.023/GB-month and PUT $0.005 per 1,000
+   * (https://aws.amazon.com/s3/pricing/, us-east-1); GCS Standard regional $0.020/GB-month
+   * (us-central1) and Class A operations $0.005 per 1,000 (https://cloud.google.com/storage/pricing).
+   */
+  s3StandardPerGbMonth: 0.023,
+  s3PutPer1000: 0.005,
+  gcsStandardPerGbMonth: 0.02,
+  gcsClassAPer1000: 0.005,
   awsSpotDiscount: 0.7,
   gcpSpotDiscount: 0.7,
 } as const;

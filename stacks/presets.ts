@@ -92,6 +92,8 @@ export interface EnvironmentDefaults {
   readonly gcpSecretsEncryption: boolean;
   /** Keep data when the stack or a pod is deleted: Retain PVs, protect the database. */
   readonly retainData: boolean;
+  /** Days a database backup is kept (backupRetentionDays 0). */
+  readonly backupRetentionDays: number;
   /** Stateless workloads get at least this many replicas. */
   readonly minReplicas: number;
   readonly requireOwner: boolean;
@@ -108,6 +110,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     regionalCluster: false,
     gcpSecretsEncryption: false,
     retainData: false,
+    backupRetentionDays: 7,
     minReplicas: 1,
     requireOwner: false,
   },
@@ -121,6 +124,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     regionalCluster: false,
     gcpSecretsEncryption: false,
     retainData: false,
+    backupRetentionDays: 14,
     minReplicas: 1,
     requireOwner: true,
   },
@@ -134,6 +138,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     regionalCluster: true,
     gcpSecretsEncryption: true,
     retainData: true,
+    backupRetentionDays: 30,
     minReplicas: 2,
     requireOwner: true,
   },
@@ -158,6 +163,19 @@ export type AppImage = keyof typeof DEFAULT_IMAGES;
 export const EXPORTER_IMAGES = {
   redis: "docker.io/oliver006/redis_exporter:v1.73.0@sha256:1a8f5e48b2af0fb02d182be3ddd623e7e39881b6464bdb5bf843b1f6d45ed050",
   postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.16.0@sha256:6999a7657e2f2fb0ca6ebf417213eebf6dc7d21b30708c622f6fcb11183a2bb0",
+} as const;
+
+// The tools that copy database dumps to and from object storage (components/*/backup.ts), from
+// their vendors' registries (no Docker Hub pull limit). Digests as pinned in public repositories
+// for these tags (found by search: a Helm chart's aws-sts init container, a Dockerfile's gcloud
+// stage); not pulled here (no registry access), so a real deploy is what confirms them (README).
+// - AWS CLI v2 (public.ecr.aws/aws-cli/aws-cli): reads EKS Pod Identity credentials from the
+//   container credential provider (AWS_CONTAINER_CREDENTIALS_FULL_URI + token file) since 2.15.
+// - Google Cloud CLI, alpine variant (gcr.io/google.com/cloudsdktool/google-cloud-cli): the
+//   smallest official image with `gcloud storage`; uses the GKE metadata server's credentials.
+export const BACKUP_TOOL_IMAGES = {
+  awsCli: "public.ecr.aws/aws-cli/aws-cli:2.36.49@sha256:f42bf088cb1456ba9e179ce71fdeb22cc46ff64ea1e3aeae8251ff81391f5bb1",
+  googleCloudCli: "gcr.io/google.com/cloudsdktool/google-cloud-cli:543.0.0-alpine@sha256:86c6ed837f252dcd7eca2d4bc68907f48a9558d4b8a0f30bb008faea36665eee",
 } as const;
 
 // Images inside the charts that the charts leave on a moving tag. busybox (the CRD upgrade job's

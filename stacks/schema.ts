@@ -12,7 +12,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "./catalog";
 export const PROJECT = "voting-platform";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
-export type ConfigGroup = "core" | "aws" | "gcp" | "existing" | "nodes" | "app" | "monitoring";
+export type ConfigGroup = "core" | "aws" | "gcp" | "existing" | "nodes" | "app" | "backup" | "monitoring";
 
 export interface ConfigKeySpec {
   readonly type: ConfigType;
@@ -72,6 +72,10 @@ export const CONFIG_KEYS = {
   postgresImage: { type: "string", group: "app", default: "", description: "Postgres image; empty: the pinned digest." },
   databaseStorageGb: { type: "integer", group: "app", default: 0, description: "Postgres volume in GB (1 to 1000); 0: the size preset's (2/5/20). Raising it grows the claim in place; volumes never shrink." },
   imageRegistryMirror: { type: "string", group: "app", default: "", description: "A private mirror of Docker Hub (registry host and path prefix, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub): every default docker.io image is pulled from it, same digests. Empty: ECR Public for Docker Official Images on AWS, docker.io elsewhere." },
+  // backup
+  backupEnabled: { type: "boolean", group: "backup", default: true, description: "Scheduled logical backups of Postgres (pg_dump, compressed): to an encrypted, versioned bucket the stack creates on aws (S3) and gcp (GCS), written through workload identity; to a volume in the app's namespace on existing." },
+  backupSchedule: { type: "string", group: "backup", default: "17 3 * * *", description: "When the backup runs: a cron expression (five fields: minute hour day-of-month month day-of-week, or @daily/@hourly/@weekly/@monthly/@yearly), in UTC." },
+  backupRetentionDays: { type: "integer", group: "backup", default: 0, description: "Days a backup is kept (1 to 365); 0: the environment's default (dev 7, staging 14, prod 30). Buckets keep a replaced or deleted backup as an older version that many days more." },
   // monitoring
   monitoringEnabled: { type: "boolean", group: "monitoring", default: true, description: "Deploy kube-prometheus-stack and Grafana." },
   prometheusRetentionDays: { type: "integer", group: "monitoring", default: 0, description: "Prometheus retention in days (1 to 90); 0: the size preset's." },

@@ -111,6 +111,14 @@ export interface AppSettings {
   readonly protectData: boolean;
 }
 
+/** Scheduled logical backups of the database (components/voting-app/backup.ts). */
+export interface BackupSettings {
+  readonly enabled: boolean;
+  /** Cron expression, UTC (checked by stacks/cron.ts). */
+  readonly schedule: string;
+  readonly retentionDays: number;
+}
+
 /** Which alert receivers are configured (their URLs are secrets: see stacks/config.ts alertUrls). */
 export interface AlertSettings {
   readonly webhook: boolean;
@@ -147,6 +155,7 @@ export interface Settings {
   readonly nodes: NodeSettings;
   readonly app: AppSettings;
   readonly exposure: ExposureSettings;
+  readonly backup: BackupSettings;
   readonly monitoring: MonitoringSettings;
   /** project, stack, environment, owner, cost-center: tags on AWS, labels on GCP and Kubernetes. */
   readonly tags: Readonly<Record<string, string>>;

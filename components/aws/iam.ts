@@ -67,3 +67,43 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
     ],
   });
 }
+
+/**
+ * The backup CronJob's role: add dumps under the prefix, nothing else (no read, no delete, no
+ * listing). A stolen token can neither read the votes back nor remove earlier backups; with
+ * versioning, an overwrite keeps the earlier object as a noncurrent version.
+ */
+export function backupWriterPolicy(bucketArn: string, prefix: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AddDumps", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/${prefix}/*` }],
+  });
+}
+
+/** The restore Job's role: list the prefix (to find the newest dump) and read dumps. */
+export function backupReaderPolicy(bucketArn: string, prefix: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ListDumps", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${prefix}/*`] } } },
+      { Sid: "ReadDumps", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${prefix}/*` },
+    ],
+  });
+}
+
+/** Refuses every request to the bucket that does not come over TLS (S3 user guide, "Security best practices": aws:SecureTransport). */
+export function tlsOnlyBucketPolicy(bucketArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}

@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsPlatformSettings, NodeSettings } from "../../stacks/settings";
-import type { Platform, ServiceExposure } from "../platform";
+import type { BackupStore, BackupStoreRequest, Platform, ServiceExposure } from "../platform";
 import { createAddons } from "./addons";
+import { createS3BackupStore } from "./backup";
 import { createControlPlane } from "./cluster";
 import { albExposure, createAppRecords, createCertificate, type AlbExposureArgs } from "./exposure";
 import { createLoadBalancerController } from "./load-balancer-controller";
@@ -33,6 +34,7 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
   readonly metricsTargets = { controlPlane: false, clusterDns: "coredns" } as const;
   readonly workloadsWaitFor: readonly pulumi.Resource[];
   readonly publishAddress?: (address: pulumi.Output<string>) => void;
+  readonly backupStore: (request: BackupStoreRequest) => BackupStore;
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:EksPlatform", name, {}, opts);
@@ -96,7 +98,8 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     const certificateArn = domain ? createCertificate(name, domain, this, awsProvider) : undefined;
     this.exposure = albExposure(exposure, certificateArn, [lbController]);
     if (domain) this.publishAddress = (address) => void createAppRecords(name, domain, address, this, awsProvider);
-
+    // An S3 bucket reached through EKS Pod Identity (the agent add-on above).
+    this.backupStore = (request) => createS3BackupStore(name, { ...request, region: a.region, podIdentityAgent: addons.podIdentityAgent }, cluster, this, awsProvider);
 
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposedApp, MetricsTargets, Platform, ServiceExposure } from "../platform";
+import type { BackupStore, ExposedApp, MetricsTargets, Platform, ServiceExposure } from "../platform";
 
 /**
  * Fixed NodePorts for vote and result (in the default 30000-32767 range), so that a kind cluster's
@@ -44,6 +44,8 @@ export class ExistingPlatform extends pulumi.ComponentResource implements Platfo
   readonly metricsTargets: MetricsTargets;
   /** The cluster is already running: nothing to wait for. */
   readonly workloadsWaitFor: readonly pulumi.Resource[] = [];
+  /** No object storage of the stack's own: backups go to a volume in the app's namespace. */
+  readonly backupStore = (): BackupStore => ({ type: "volume" });
 
   constructor(name: string, args: ExistingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:existing:ExistingPlatform", name, {}, opts);

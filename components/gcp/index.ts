@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { MAINTENANCE_WINDOW } from "../../stacks/maintenance";
 import type { GcpPlatformSettings, NodeSettings } from "../../stacks/settings";
-import type { Platform, ServiceExposure } from "../platform";
+import type { BackupStore, BackupStoreRequest, Platform, ServiceExposure } from "../platform";
 import { enableServices, requiredServices } from "./apis";
+import { createGcsBackupStore } from "./backup";
 import { createCluster } from "./cluster";
 import { createGkeExposure, type GkeDomain } from "./exposure";
 import { createSecretsKey } from "./kms";
@@ -50,6 +51,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
   readonly exposure: ServiceExposure;
   readonly metricsTargets = { controlPlane: false, clusterDns: "kube-dns" } as const;
   readonly workloadsWaitFor: readonly pulumi.Resource[];
+  readonly backupStore: (request: BackupStoreRequest) => BackupStore;
   readonly dnsRecordsToCreate?: pulumi.Output<string[]>;
 
   constructor(name: string, args: GkePlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -127,6 +129,12 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
       { parent: this, provider: this.provider },
     );
     this.storageClassName = storageClass.metadata.name;
+    // A GCS bucket reached through Workload Identity Federation (the cluster's workload pool, the
+    // pool's GKE_METADATA mode). The Cloud Storage API is on in new projects; enabled here all the same.
+    this.backupStore = (request) => {
+      const storageApi = enableServices(name, g.project, ["storage.googleapis.com"], { parent: this, provider });
+      return createGcsBackupStore(name, { ...request, project: g.project, region: g.region }, { parent: this, provider, dependsOn: [...apis, ...storageApi] });
+    };
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }
 }

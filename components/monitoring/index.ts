@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import type { MetricsTargets } from "../platform";
 import { alertmanagerConfig, type AlertReceivers } from "./alerting";
-import { alertRules } from "./rules";
+import { alertRules, type BackupWatch } from "./rules";
 import { statefulSetClaim } from "../volumes";
 import { GRAFANA_CHART, PROMETHEUS_STACK_CHART, grafanaValues, prometheusClaimLabels, prometheusClaimNames, prometheusStackValues, prometheusUrl } from "./values";
 
@@ -28,6 +28,8 @@ export interface MonitoringArgs {
   readonly storageSizeGate?: pulumi.Input<unknown>;
   /** Namespace of the voting app, whose exporters are scraped. */
   readonly appNamespace: string;
+  /** The database backup CronJob to alert on when its last success gets too old. @default none */
+  readonly backup?: BackupWatch;
   /** Label on the app's metrics Services. */
   readonly metricsLabel: string;
   /**
@@ -223,7 +225,7 @@ export class Monitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "voting-app", namespace: ns, labels: selectedBy },
-        spec: { groups: alertRules(args.appNamespace) },
+        spec: { groups: alertRules(args.appNamespace, args.backup) },
       },
       { ...child, dependsOn: [stack, ...waitFor] },
     );

@@ -9,7 +9,21 @@ export interface Rule {
   readonly annotations: { readonly summary: string; readonly description: string };
 }
 
-export function alertRules(ns: string): { name: string; rules: Rule[] }[] {
+/** The backup CronJob to watch, and how old its last success may get before someone is told. */
+export interface BackupWatch {
+  readonly cronJob: string;
+  readonly maxAgeHours: number;
+}
+
+/**
+ * How old the last successful backup may be: one and a half schedule intervals plus the job's hour
+ * of run time (a daily schedule: 37 h), so one late or retried run does not alert, a missed one does.
+ */
+export function backupMaxAgeHours(runsPerDay: number): number {
+  return Math.ceil((24 / runsPerDay) * 1.5 + 1);
+}
+
+export function alertRules(ns: string, backup?: BackupWatch): { name: string; rules: Rule[] }[] {
   return [
     {
       name: "voting-app",
@@ -68,6 +82,21 @@ export function alertRules(ns: string): { name: string; rules: Rule[] }[] {
           labels: { severity: "warning" },
           annotations: { summary: "Votes are piling up in Redis", description: "The votes queue has not been empty for 15 minutes ({{ $value }} waiting): the worker is down or cannot write to Postgres." },
         },
+        ...(backup
+          ? [
+              {
+                // kube-state-metrics sets the time once the CronJob has succeeded; before its first run nothing fires.
+                alert: "VotingBackupMissing",
+                expr: `time() - kube_cronjob_status_last_successful_time{namespace="${ns}",cronjob="${backup.cronJob}"} > ${backup.maxAgeHours * 3600}`,
+                for: "10m",
+                labels: { severity: "warning" as const },
+                annotations: {
+                  summary: "No recent database backup",
+                  description: `The last successful run of the ${backup.cronJob} CronJob is more than ${backup.maxAgeHours} h old: see kubectl -n ${ns} get jobs and the failed Job's logs.`,
+                },
+              },
+            ]
+          : []),
       ],
     },
   ];

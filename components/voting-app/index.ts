@@ -37,6 +37,8 @@ export interface VotingAppArgs {
   readonly storageSizeGate?: pulumi.Input<unknown>;
   readonly storageClassName: pulumi.Input<string>;
   readonly exposure: ServiceExposure;
+  /** The database backup's pods (components/voting-app/backup.ts) may connect to db. @default false */
+  readonly backupClients?: boolean;
   /** Namespace allowed to scrape the exporters. @default "monitoring" */
   readonly monitoringNamespace?: string;
   /** Keep the namespace and the database when the stack is destroyed (retainOnDelete). */
@@ -62,6 +64,8 @@ export class VotingApp extends pulumi.ComponentResource {
   readonly resultUrl: pulumi.Output<string>;
   /** The load balancer's host name where the app is behind an Ingress (for DNS records); else undefined. */
   readonly loadBalancerAddress: pulumi.Output<string> | undefined;
+  /** What a job reaching the database in this namespace needs to exist: the namespace and the Secret with its credentials. */
+  readonly databaseClientPrerequisites: readonly pulumi.Resource[];
 
   constructor(name: string, args: VotingAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:app:VotingApp", name, {}, opts);
@@ -96,6 +100,7 @@ export class VotingApp extends pulumi.ComponentResource {
       { metadata: meta(DB_SECRET, "db"), type: "Opaque", stringData: { username: "postgres", password: "postgres" } },
       inNs,
     );
+    this.databaseClientPrerequisites = [namespace, secret];
     const queries = new k8s.core.v1.ConfigMap(`${name}-exporter-queries`, { metadata: meta("postgres-exporter-queries", "postgres-exporter"), data: { "queries.yaml": POSTGRES_EXPORTER_QUERIES } }, inNs);
 
     // replicas undefined: an HPA owns the count (see below).
@@ -252,7 +257,7 @@ export class VotingApp extends pulumi.ComponentResource {
       }
     }
 
-    for (const [policyName, spec] of Object.entries(networkPolicies(args.monitoringNamespace ?? "monitoring"))) {
+    for (const [policyName, spec] of Object.entries(networkPolicies(args.monitoringNamespace ?? "monitoring", args.backupClients ?? false))) {
       new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policyName}`, { metadata: meta(policyName), spec }, inNs);
     }
 

@@ -18,7 +18,7 @@ export const SERVICE_NAMES = { redis: "redis", db: "db", vote: "vote", result: "
 export const DB_SECRET = "db-credentials";
 export const METRICS_LABEL = "voting-platform/metrics";
 
-export type Workload = "vote" | "result" | "worker" | "redis" | "db" | "redis-exporter" | "postgres-exporter";
+export type Workload = "vote" | "result" | "worker" | "redis" | "db" | "redis-exporter" | "postgres-exporter" | "postgres-backup" | "postgres-restore";
 
 /** The app.kubernetes.io/component of each workload (Kubernetes' recommended labels). */
 export const COMPONENTS: Readonly<Record<Workload, string>> = {
@@ -29,6 +29,8 @@ export const COMPONENTS: Readonly<Record<Workload, string>> = {
   db: "database",
   "redis-exporter": "metrics",
   "postgres-exporter": "metrics",
+  "postgres-backup": "backup",
+  "postgres-restore": "backup",
 };
 
 export const PART_OF = "voting-app";
@@ -283,7 +285,7 @@ export function postgresExporterPod(images: AppImages, queriesConfigMap: pulumi.
 // NetworkPolicies: deny everything, then allow exactly the app's conversations.
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
-const to = (w: Workload, port: number) => ({ to: [{ podSelector: { matchLabels: selector(w) } }], ports: [{ protocol: "TCP", port }] });
+export const to = (w: Workload, port: number) => ({ to: [{ podSelector: { matchLabels: selector(w) } }], ports: [{ protocol: "TCP", port }] });
 const from = (ws: Workload[], port: number) => ({ from: ws.map((w) => ({ podSelector: { matchLabels: selector(w) } })), ports: [{ protocol: "TCP", port }] });
 const fromNamespace = (namespace: string, port: number) => ({
   from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } }],
@@ -291,7 +293,11 @@ const fromNamespace = (namespace: string, port: number) => ({
 });
 const fromAnywhere = (port: number) => ({ ports: [{ protocol: "TCP", port }] });
 
-export function networkPolicies(monitoringNamespace: string): Record<string, NetworkPolicySpec> {
+/**
+ * @param backupClients the backup CronJob's and the restore Job's pods reach the database too
+ * (their own egress policies come with them: components/voting-app/backup.ts).
+ */
+export function networkPolicies(monitoringNamespace: string, backupClients = false): Record<string, NetworkPolicySpec> {
   return {
     "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     "allow-dns": {
@@ -319,7 +325,7 @@ export function networkPolicies(monitoringNamespace: string): Record<string, Net
     db: {
       podSelector: { matchLabels: selector("db") },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [from(["worker", "result", "postgres-exporter"], PORTS.postgres)],
+      ingress: [from(["worker", "result", "postgres-exporter", ...(backupClients ? (["postgres-backup", "postgres-restore"] as const) : [])], PORTS.postgres)],
       egress: [],
     },
     "redis-exporter": {

@@ -53,6 +53,9 @@ export interface Typed {
   postgresImage: string;
   databaseStorageGb: number;
   imageRegistryMirror: string;
+  backupEnabled: boolean;
+  backupSchedule: string;
+  backupRetentionDays: number;
   monitoringEnabled: boolean;
   prometheusRetentionDays: number;
   prometheusStorageGb: number;

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { CLOUDS, ENVIRONMENTS, SIZES } from "../presets";
 import type { ConfigKey, ConfigKeySpec } from "../schema";
+import { CRON_MACROS, cronProblem } from "../cron";
 
 export const label = /^[a-z0-9_-]{0,63}$/;
 export const labelMsg = "use at most 63 lowercase letters, digits, '-' or '_' (valid as both an AWS tag and a GCP label)";
@@ -82,6 +83,12 @@ export const FIELD_SCHEMAS: { readonly [K in ConfigKey]: z.ZodType } = {
   postgresImage: image,
   imageRegistryMirror: z.string().regex(/^$|^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, { error: "must be a registry host with an optional path, no scheme and no trailing slash (e.g. registry.example.com/docker-hub)" }),
   databaseStorageGb: intRange(1, 1000, "the size preset's"),
+  backupEnabled: z.boolean(),
+  backupSchedule: z.string().superRefine((v, ctx) => {
+    const problem = cronProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem}: give five fields (minute hour day-of-month month day-of-week, e.g. "17 3 * * *" for 03:17 UTC daily) or one of ${CRON_MACROS.join(", ")}` });
+  }),
+  backupRetentionDays: intRange(1, 365, "the environment's default"),
   monitoringEnabled: z.boolean(),
   // "[secret]": an encrypted value the offline plan cannot read (plan/stackfile.ts).
   alertWebhookUrl: z.string().regex(/^$|^\[secret\]$|^https?:\/\/[^\s]+$/, { error: "must be an http(s) URL (set it with --secret)" }),

@@ -198,7 +198,7 @@ function check(raw: RawConfig, project: string, secretKeys: ReadonlySet<string>)
 
 /** The keys a stack of this cloud reads: the shared groups and its own cloud's. */
 function keysOfCloud(cloud: Typed["cloud"]): ConfigKey[] {
-  const groups: readonly string[] = ["core", "nodes", "app", "monitoring", cloud];
+  const groups: readonly string[] = ["core", "nodes", "app", "backup", "monitoring", cloud];
   return configKeyNames.filter((k) => groups.includes(CONFIG_KEYS[k].group));
 }
 
@@ -330,6 +330,7 @@ function crossCheck(untyped: Values, bad: ReadonlySet<ConfigKey>, warn: Report):
         protectData: env.retainData && !v.allowDestroy,
       },
       exposure,
+      backup: { enabled: v.backupEnabled, schedule: v.backupSchedule.trim(), retentionDays: v.backupRetentionDays || env.backupRetentionDays },
       monitoring: {
         enabled: v.monitoringEnabled,
         busyboxImage: imageFor(CHART_IMAGES.busybox, v.cloud, v.imageRegistryMirror),

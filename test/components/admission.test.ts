@@ -21,7 +21,10 @@ function admittedObjects(doc: PlanDocument): Obj[] {
   const pods = doc.resources
     .filter((r) => WORKLOADS.includes(r.type) && r.type !== "kubernetes:core/v1:Pod")
     .map((r) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: obj(r.inputs["metadata"])["namespace"] }, spec: obj(obj(obj(r.inputs["spec"])["template"])["spec"]) }));
-  return [...objects, ...pods];
+  // A CronJob's Jobs, and their Pods.
+  const jobs = all(doc, "kubernetes:batch/v1:CronJob").map((r) => ({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: obj(r.inputs["metadata"])["namespace"] }, spec: obj(obj(obj(r.inputs["spec"])["jobTemplate"])["spec"]) }));
+  const jobPods = jobs.map((j) => ({ apiVersion: "v1", kind: "Pod", metadata: j.metadata, spec: obj(obj(j.spec["template"])["spec"]) }));
+  return [...objects, ...pods, ...jobs, ...jobPods];
 }
 
 function verdicts(doc: PlanDocument, object: Obj, username?: string) {

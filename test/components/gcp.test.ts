@@ -119,9 +119,11 @@ for (const [stack, e] of Object.entries(expected)) {
     it("enables the APIs it uses and makes every GCP resource wait for them", () => {
       const d = doc();
       const services = all(d, "gcp:projects/service:Service");
-      assert.deepEqual(services.map((s) => inputsOf<gcp.projects.ServiceArgs>(s).service).sort(), [...requiredServices(e.encrypted)].sort());
+      // Cloud Storage for the database backups (on by default), enabled with the bucket.
+      assert.deepEqual(services.map((s) => inputsOf<gcp.projects.ServiceArgs>(s).service).sort(), [...requiredServices(e.encrypted), "storage.googleapis.com"].sort());
       for (const s of services) assert.equal(inputsOf<gcp.projects.ServiceArgs>(s).disableOnDestroy, false, "destroying the stack must not disable shared APIs");
-      const urns = services.map((s) => s.urn);
+      // Cloud Storage is for the backup bucket alone, which waits for it (test/components/backup.test.ts).
+      const urns = services.filter((s) => inputsOf<gcp.projects.ServiceArgs>(s).service !== "storage.googleapis.com").map((s) => s.urn);
       const needy = d.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== "gcp:projects/service:Service");
       assert.ok(needy.length >= 8, "network, router, NAT, account, grant, cluster, pool...");
       for (const r of needy) assert.deepEqual(urns.filter((u) => !r.dependsOn.includes(u)), [], `${r.type} ${r.name} waits for every API`);

@@ -30,7 +30,7 @@ const PRODUCED = new Set([
   // kube-state-metrics
   "kube_node_info", "kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_status_ready", "kube_pod_info", "kube_pod_status_phase",
   "kube_pod_container_status_restarts_total", "kube_pod_container_resource_requests", "kube_deployment_status_replicas_available",
-  "kube_deployment_spec_replicas", "kube_statefulset_status_replicas_ready", "kube_statefulset_replicas",
+  "kube_deployment_spec_replicas", "kube_statefulset_status_replicas_ready", "kube_statefulset_replicas", "kube_cronjob_status_last_successful_time",
   // kubelet / cAdvisor
   "container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
   // redis_exporter (REDIS_EXPORTER_CHECK_SINGLE_KEYS gives redis_key_size)
@@ -38,7 +38,7 @@ const PRODUCED = new Set([
   // postgres_exporter
   "pg_up", ...customPostgresMetrics,
 ]);
-const PROMQL_WORDS = new Set(["sum", "count", "max", "min", "avg", "by", "without", "on", "ignoring", "group_left", "group_right", "or", "and", "unless", "bool", "offset", "rate", "irate", "increase", "deriv", "absent", "vector", "min_over_time", "max_over_time", "avg_over_time"]);
+const PROMQL_WORDS = new Set(["sum", "count", "max", "min", "avg", "by", "without", "on", "ignoring", "group_left", "group_right", "or", "and", "unless", "bool", "offset", "rate", "irate", "increase", "deriv", "absent", "vector", "min_over_time", "max_over_time", "avg_over_time", "time"]);
 
 /** Metric names in a PromQL expression: identifiers outside label matchers, strings and ranges, that are not functions or keywords. */
 function metricsIn(expr: string): string[] {
@@ -325,5 +325,9 @@ describe("dashboards and alerts use only metrics the stack produces", () => {
     assert.deepEqual(rules.map((r) => r.alert).sort(), ["VotingDatabaseNotReady", "VotingDeploymentNotReady", "VotingPostgresDown", "VotingPostgresExporterDown", "VotingQueueNotDraining", "VotingRedisDown", "VotingRedisExporterDown"]);
     assert.match(rules.find((r) => r.alert === "VotingDeploymentNotReady")!.expr, /vote\|result\|worker\|redis/);
     for (const r of rules) for (const m of metricsIn(r.expr)) assert.ok(PRODUCED.has(m), `${r.alert}: ${m}`);
+    // With backups on, one more: the backup CronJob's last success (kube-state-metrics).
+    const withBackup = alertRules("voting", { cronJob: "postgres-backup", maxAgeHours: 37 })[0]!.rules;
+    assert.deepEqual(withBackup.map((r) => r.alert).filter((a) => !rules.some((r) => r.alert === a)), ["VotingBackupMissing"]);
+    for (const r of withBackup) for (const m of metricsIn(r.expr)) assert.ok(PRODUCED.has(m), `${r.alert}: ${m}`);
   });
 });

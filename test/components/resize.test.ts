@@ -23,7 +23,10 @@ describe("a database size change", () => {
     assert.deepEqual(byName("voting-db-data")?.paths, ["inputs.spec.resources.requests.storage"], "the claim grows");
     assert.deepEqual(byName("voting-db")?.paths, [], "the StatefulSet itself is not touched");
     assert.deepEqual(byName("voting-db")?.ignored, ["inputs.spec.volumeClaimTemplates"]);
-    assert.equal(diff.changed.length, 2);
+    // The backup volume (on by default) keeps the size it was created with: a claim's size change is a replacement.
+    assert.deepEqual(byName("backup-claim")?.paths, []);
+    assert.deepEqual(byName("backup-claim")?.ignored, ["inputs.spec.resources.requests.storage"]);
+    assert.equal(diff.changed.length, 3);
   });
 
   it("grows Prometheus's claim with its retentionSize: no replacement", () => {

@@ -166,7 +166,8 @@ describe("voting app on the local stack", () => {
     assert.deepEqual(np("worker").ingress, []);
     const monitoring = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
     assert.deepEqual(np("redis").ingress, [{ from: [pod("vote"), pod("worker"), pod("redis-exporter")], ports: tcp(6379) }]);
-    assert.deepEqual(np("db").ingress, [{ from: [pod("worker"), pod("result"), pod("postgres-exporter")], ports: tcp(5432) }]);
+    // The backup CronJob's and the restore Job's pods too (backups are on by default: test/components/backup.test.ts).
+    assert.deepEqual(np("db").ingress, [{ from: [pod("worker"), pod("result"), pod("postgres-exporter"), pod("postgres-backup"), pod("postgres-restore")], ports: tcp(5432) }]);
     assert.deepEqual(np("redis").egress, []);
     assert.deepEqual(np("db").egress, []);
     // The exporters: scraped from monitoring only, and each reaches only its database.

@@ -10,6 +10,7 @@ import * as awsP from "../../policy/aws";
 import * as gcpP from "../../policy/gcp";
 import * as k8sP from "../../policy/kubernetes";
 import { nodesCapacity } from "../../policy/nodes";
+import * as storageP from "../../policy/storage";
 import { policies } from "../../policy/policies";
 
 type Obj = Record<string, unknown>;
@@ -232,6 +233,12 @@ const cases: [string, Case][] = [
     { policy: gcpP.gkeMaintenanceWindow, type: "gcp:container/cluster:Cluster", good: gkeCluster, breakIt: (c) => (c["maintenancePolicy"] = { recurringWindow: { startTime: "2026-01-03T02:00:00Z", endTime: "2026-01-03T06:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } }) },
   ],
   ["GCP provider without labels", { policy: gcpP.requiredLabels, type: "pulumi:providers:gcp", good: () => ({ ...GCP_PROVIDER.inputs }), breakIt: (p) => (p["defaultLabels"] = JSON.stringify({ project: "p" })) }],
+  ["S3 public access block with one flag off", { policy: storageP.bucketsPrivate, type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", good: () => ({ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }), breakIt: (o) => (o["restrictPublicBuckets"] = false) }],
+  ["S3 bucket with a public canned ACL", { policy: storageP.bucketsPrivate, type: "aws:s3/bucketAcl:BucketAcl", good: () => ({ bucket: "b", acl: "private" }), breakIt: (o) => (o["acl"] = "public-read") }],
+  ["GCS bucket without public access prevention", { policy: storageP.bucketsPrivate, type: "gcp:storage/bucket:Bucket", good: () => ({ location: "US-CENTRAL1", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" }), breakIt: (o) => (o["publicAccessPrevention"] = "inherited") }],
+  ["GCS bucket with per-object ACLs", { policy: storageP.bucketsPrivate, type: "gcp:storage/bucket:Bucket", good: () => ({ location: "US-CENTRAL1", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" }), breakIt: (o) => (o["uniformBucketLevelAccess"] = false) }],
+  ["S3 default encryption with no algorithm", { policy: storageP.bucketsEncrypted, type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", good: () => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }), breakIt: (o) => (o["rules"] = [{ applyServerSideEncryptionByDefault: {} }]) }],
+  ["S3 default encryption with no rule", { policy: storageP.bucketsEncrypted, type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", good: () => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }), breakIt: (o) => (o["rules"] = []) }],
 ];
 
 async function run(c: Case, inputs: Obj) {
@@ -263,8 +270,8 @@ describe("each policy passes the good case and fails when one field changes", ()
 
   it("covers every policy of the pack", () => {
     const covered = new Set(cases.map(([, c]) => c.policy.name));
-    // The stack policies have their own tests (policies.test.ts, teardown.test.ts, estimates.test.ts).
-    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && !["kubernetes-provider-cluster-identifier", "stack-monthly-budget", "cluster-deletion-protection", "cluster-deletion-protection-off"].includes(n));
+    // The stack policies have their own tests (policies.test.ts, teardown.test.ts, estimates.test.ts, backup.test.ts).
+    const missing = policies.map((p) => p.name).filter((n) => !covered.has(n) && !["kubernetes-provider-cluster-identifier", "stack-monthly-budget", "cluster-deletion-protection", "cluster-deletion-protection-off", "storage-bucket-guarded"].includes(n));
     assert.deepEqual(missing, []);
   });
 });
