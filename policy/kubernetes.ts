@@ -173,15 +173,45 @@ export function externalExposure(type: string, props: Obj): string | undefined {
     return cls === "gce-internal" ? undefined : "an Ingress";
   }
   if (type === "kubernetes:gateway.networking.k8s.io/v1:Gateway") {
-    // Internal GKE classes: gke-l7-rilb, gke-l7-cross-regional-internal-managed-mc...; the rest are external.
-    return /internal|rilb/.test(String(spec["gatewayClassName"] ?? "")) ? undefined : "a Gateway";
+    // Internal GKE classes: gke-l7-rilb, gke-l7-cross-regional-internal-managed-mc...; AWS Gateway API
+    // Controller's amazon-vpc-lattice (a VPC Lattice service network: reachable from associated VPCs
+    // only, aws/aws-application-networking-k8s); the rest are external.
+    const cls = String(spec["gatewayClassName"] ?? "");
+    return /internal|rilb/.test(cls) || INTERNAL_GATEWAY_CLASSES.includes(cls) ? undefined : "a Gateway";
+  }
+  if (type === INGRESS_CLASS_PARAMS) {
+    // AWS Load Balancer Controller: an IngressClassParams' scheme overrides every Ingress of its class,
+    // whatever their annotations say (docs guide/ingress/ingress_class.md, "spec.scheme").
+    return spec["scheme"] === "internet-facing" ? "an IngressClassParams with scheme internet-facing" : undefined;
   }
   return undefined;
 }
 
+/** GatewayClasses whose Gateways are not reachable from the internet, besides GKE's internal ones. */
+export const INTERNAL_GATEWAY_CLASSES = ["amazon-vpc-lattice"];
+export const INGRESS_CLASS_PARAMS = "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams";
+const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+/**
+ * The namespaces an IngressClassParams' namespaceSelector confines its class to, by name
+ * (matchLabels or an `In` expression on kubernetes.io/metadata.name), or undefined when it admits
+ * any namespace (absent or empty: all namespaces, per the CRD).
+ */
+export function ingressClassParamsNamespaces(props: Obj): string[] | undefined {
+  const sel = obj(obj(props["spec"])["namespaceSelector"]);
+  const byLabel = obj(sel["matchLabels"])[NAMESPACE_NAME];
+  const sets: string[][] = [];
+  if (typeof byLabel === "string") sets.push([byLabel]);
+  for (const e of arr(sel["matchExpressions"]).map(obj)) if (e["key"] === NAMESPACE_NAME && e["operator"] === "In") sets.push(arr(e["values"]).map(String));
+  if (!sets.length) return undefined;
+  // Every requirement must hold: the namespaces in all of them.
+  return sets.reduce((a, b) => a.filter((x) => b.includes(x)));
+}
+
 export const loadBalancersAllowed: ResourceValidationPolicy = {
   name: "k8s-loadbalancer-allowed",
-  description: "Internet-facing exposure only where allowed (each costs money and faces the internet): LoadBalancer Services by name, Ingresses and Gateways by name or namespace.",
+  description:
+    "Internet-facing exposure only where allowed (each costs money and faces the internet): LoadBalancer Services by name, Ingresses and Gateways by name or namespace, an ALB IngressClassParams with scheme internet-facing only when its namespaceSelector confines it to those namespaces.",
   configSchema: {
     properties: {
       allowed: { type: "array", items: { type: "string" }, default: [] },
@@ -193,6 +223,12 @@ export const loadBalancersAllowed: ResourceValidationPolicy = {
     if (!kind) return;
     const { allowed = [], ingressNamespaces = [] } = args.getConfig<{ allowed?: string[]; ingressNamespaces?: string[] }>();
     const name = objectName(args.props);
+    if (args.type === INGRESS_CLASS_PARAMS) {
+      const confined = ingressClassParamsNamespaces(args.props);
+      if (confined && confined.every((n) => ingressNamespaces.includes(n))) return;
+      report(`${name} is ${kind} for ${confined ? confined.join(", ") : "every namespace"}; its namespaceSelector must confine it (kubernetes.io/metadata.name) to ${ingressNamespaces.join(", ") || "no namespace"}.`);
+      return;
+    }
     const namespace = obj(args.props["metadata"])["namespace"];
     const byNamespace = args.type !== "kubernetes:core/v1:Service" && typeof namespace === "string" && ingressNamespaces.includes(namespace);
     if (allowed.includes(name) || byNamespace) return;

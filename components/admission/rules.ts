@@ -48,6 +48,10 @@ const NOT_IN_CLOUD_NAMESPACE = {
   expression: `!has(object.metadata.namespace) || !(${SYSTEM_NAMESPACE_PREFIXES.map((p) => `object.metadata.namespace.startsWith('${p}')`).join(" || ")})`,
 };
 
+/** GatewayClasses whose Gateways are not reachable from the internet (the pack's list), besides GKE's internal ones. */
+export const INTERNAL_GATEWAY_CLASSES = ["amazon-vpc-lattice"];
+const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
 /** Capabilities a container may add: the one Pod Security "restricted" allows. */
 const ADDABLE = ["NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE"];
 
@@ -66,6 +70,22 @@ export interface Rule {
   readonly validations: readonly Validation[];
   /** Only the app's namespace, or every namespace but the system ones. */
   readonly scope: "app" | "cluster";
+  /**
+   * What the validations read, as CEL over `object` or `oldObject`: an UPDATE that leaves all of it
+   * as it was is not checked again (ratcheting), so an object admitted before a policy existed, or
+   * before the allow list changed, can still lose its finalizers (the service controller's
+   * load-balancer cleanup, a PVC's protection) and be relabelled. Absent: every UPDATE is checked.
+   */
+  readonly watched?: (o: "object" | "oldObject") => string[];
+}
+
+const spec = (o: string) => [`${o}.spec`];
+
+/** The match condition that skips an UPDATE leaving what a rule reads unchanged. */
+export function ratchetCondition(watched: (o: "object" | "oldObject") => string[]) {
+  const now = watched("object");
+  const before = watched("oldObject");
+  return { name: "created-or-changed", expression: `request.operation != 'UPDATE' || oldObject == null || ${now.map((e, i) => `${e} != ${before[i]!}`).join(" || ")}` };
 }
 
 const list = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(", ")}]`;
@@ -151,11 +171,13 @@ export interface ExposureAllowList {
 function exposureRules(x: ExposureAllowList): Rule[] {
   const id = "(object.metadata.namespace + '/' + object.metadata.name)";
   const allowed = `${id} in ${list(x.allowed)}`;
-  const inNamespaces = `object.metadata.namespace in ${list(x.ingressNamespaces)}`;
+  const namespaces = list(x.ingressNamespaces);
+  const inNamespaces = `object.metadata.namespace in ${namespaces}`;
   return [
     {
       name: "exposure-services",
       scope: "cluster",
+      watched: spec,
       resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["services"] }],
       variables: [],
       validations: [{ expression: `object.spec.type != 'LoadBalancer' || ${allowed}`, message: `LoadBalancer Services only where allowed: ${x.allowed.join(", ") || "none"} (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
@@ -163,6 +185,7 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       name: "exposure-ingresses",
       scope: "cluster",
+      watched: (o) => [`${o}.spec`, `(has(${o}.metadata.annotations) ? ${o}.metadata.annotations : {})`],
       resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], resources: ["ingresses"] }],
       variables: [
         { name: "annotations", expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}" },
@@ -178,9 +201,26 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       name: "exposure-gateways",
       scope: "cluster",
+      watched: spec,
       resourceRules: [{ apiGroups: ["gateway.networking.k8s.io"], apiVersions: ["v1"], resources: ["gateways"] }],
       variables: [],
-      validations: [{ expression: `object.spec.gatewayClassName.matches('internal|rilb') || ${allowed} || ${inNamespaces}`, message: `External Gateways only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
+      validations: [{ expression: `object.spec.gatewayClassName.matches('internal|rilb') || object.spec.gatewayClassName in ${list(INTERNAL_GATEWAY_CLASSES)} || ${allowed} || ${inNamespaces}`, message: `External Gateways only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
+    },
+    {
+      // AWS Load Balancer Controller: an IngressClassParams' scheme overrides every Ingress of its
+      // class, whatever their annotations say (docs guide/ingress/ingress_class.md, "spec.scheme"), so
+      // an internet-facing one must be confined to the Ingress namespaces by its namespaceSelector.
+      name: "exposure-ingressclassparams",
+      scope: "cluster",
+      resourceRules: [{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["v1beta1"], resources: ["ingressclassparams"] }],
+      variables: [],
+      validations: [
+        {
+          expression: `!has(object.spec) || !has(object.spec.scheme) || object.spec.scheme != 'internet-facing' || (has(object.spec.namespaceSelector) && ((has(object.spec.namespaceSelector.matchLabels) && '${NAMESPACE_NAME}' in object.spec.namespaceSelector.matchLabels && object.spec.namespaceSelector.matchLabels['${NAMESPACE_NAME}'] in ${namespaces}) || (has(object.spec.namespaceSelector.matchExpressions) && object.spec.namespaceSelector.matchExpressions.exists(e, e.key == '${NAMESPACE_NAME}' && e.operator == 'In' && has(e.values) && e.values.all(n, n in ${namespaces})))))`,
+          message: `An internet-facing IngressClassParams confines its namespaceSelector (${NAMESPACE_NAME}) to ${x.ingressNamespaces.join(", ") || "no namespace"} (k8s-loadbalancer-allowed).`,
+          reason: "Forbidden",
+        },
+      ],
     },
   ];
 }
@@ -195,6 +235,7 @@ export const CONTROLLER_USERS = ["system:apiserver", "system:kube-controller-man
 const NAMESPACE_RULE: Rule = {
   name: "namespace-pod-security",
   scope: "cluster",
+  watched: (o) => [`(has(${o}.metadata.labels) ? ${o}.metadata.labels : {})`],
   resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["namespaces"] }],
   variables: [],
   matchConditions: [
@@ -221,10 +262,11 @@ export interface AdmissionRulesArgs {
 /** Every rule, in the order they are created. */
 export function admissionRules(a: AdmissionRulesArgs): Rule[] {
   const podRules = POD_SHAPES.flatMap((shape): Rule[] => [
-    { name: `baseline-${shape.suffix}`, scope: "cluster", resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })), variables: podVariables(shape.spec), validations: baselineValidations() },
+    { name: `baseline-${shape.suffix}`, scope: "cluster", watched: spec, resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })), variables: podVariables(shape.spec), validations: baselineValidations() },
     {
       name: `workloads-${shape.suffix}`,
       scope: "app",
+      watched: spec,
       resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })),
       variables: podVariables(shape.spec),
       validations: workloadValidations(a.requireDigest, shape.suffix === "workloads"),
@@ -242,7 +284,7 @@ const OPERATIONS = ["CREATE", "UPDATE"];
 
 /** The ValidatingAdmissionPolicy object of a rule. */
 export function policyObject(rule: Rule) {
-  const conditions = rule.matchConditions ?? (rule.scope === "cluster" ? [NOT_IN_CLOUD_NAMESPACE] : []);
+  const conditions = [...(rule.matchConditions ?? (rule.scope === "cluster" ? [NOT_IN_CLOUD_NAMESPACE] : [])), ...(rule.watched ? [ratchetCondition(rule.watched)] : [])];
   return {
     apiVersion: "admissionregistration.k8s.io/v1" as const,
     kind: "ValidatingAdmissionPolicy" as const,

@@ -4,10 +4,11 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SYSTEM_NAMESPACES, admissionRules, bindingObject, policyObject, validationActions } from "../../components/admission/rules";
+import { INTERNAL_GATEWAY_CLASSES, SYSTEM_NAMESPACES, admissionRules, bindingObject, policyObject, validationActions } from "../../components/admission/rules";
 import type { PlanDocument } from "../../plan/record";
 import { shippedStacks } from "../../plan/stackfile";
-import { obj, type Obj } from "../../lib/json";
+import { arr, obj, type Obj } from "../../lib/json";
+import { INTERNAL_GATEWAY_CLASSES as PACK_INTERNAL_GATEWAY_CLASSES } from "../../policy/kubernetes";
 import { admit, BINDING, deployedPolicies, VAP } from "../helpers/admission";
 import { all } from "../helpers/records";
 import { planJson, ROOT } from "../helpers/plan";
@@ -189,6 +190,69 @@ describe("admission policies deny what the pack forbids", () => {
     assert.match(denials(doc, gateway("gke-l7-global-external-managed")).join(), /exposure-gateways/);
   });
 
+  it("an ALB IngressClassParams with scheme internet-facing (it overrides its Ingresses' annotations) only confined to the Ingress namespaces", () => {
+    const params = (spec: Obj): Obj => ({ apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "public" }, spec });
+    const key = "kubernetes.io/metadata.name";
+    assert.deepEqual(denials(doc, params({})), [], "the chart's own, spec {}");
+    assert.deepEqual(denials(doc, params({ scheme: "internal" })), []);
+    assert.match(denials(doc, params({ scheme: "internet-facing" })).join(), /exposure-ingressclassparams/);
+    assert.deepEqual(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchLabels: { [key]: "voting" } } })), []);
+    assert.match(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchLabels: { [key]: "monitoring" } } })).join(), /exposure-ingressclassparams/);
+    assert.match(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchLabels: { team: "web" } } })).join(), /exposure-ingressclassparams/);
+    assert.deepEqual(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchExpressions: [{ key, operator: "In", values: ["voting"] }] } })), []);
+    assert.match(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchExpressions: [{ key, operator: "In", values: ["voting", "monitoring"] }] } })).join(), /exposure-ingressclassparams/);
+    assert.match(denials(doc, params({ scheme: "internet-facing", namespaceSelector: { matchExpressions: [{ key, operator: "NotIn", values: ["monitoring"] }] } })).join(), /exposure-ingressclassparams/);
+  });
+
+  it("a Gateway of the amazon-vpc-lattice class (a VPC Lattice service network, not internet-facing) is not exposure; the pack agrees", () => {
+    const gateway = (cls: string): Obj => ({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "gw", namespace: "monitoring" }, spec: { gatewayClassName: cls } });
+    assert.deepEqual(denials(doc, gateway("amazon-vpc-lattice")), []);
+    assert.match(denials(doc, gateway("amazon-vpc-lattice-public")).join(), /exposure-gateways/, "the exact class name only");
+    assert.deepEqual(INTERNAL_GATEWAY_CLASSES, PACK_INTERNAL_GATEWAY_CLASSES);
+  });
+
+  describe("UPDATE: what a rule reads is checked again only when it changes (ratcheting)", () => {
+    const update = (oldObject: Obj, object: Obj) =>
+      deployed(doc).flatMap(({ policy, binding }) => admit(policy, binding, object, "kubernetes-admin", oldObject).failures.map((f) => `${String(obj(policy["metadata"])["name"])}: ${f}`));
+    const lb = (finalizers: string[] = []): Obj => ({ apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "voting", finalizers }, spec: { type: "LoadBalancer", ports: [{ port: 5432 }] } });
+
+    it("a LoadBalancer admitted before the allow list changed can lose its cleanup finalizer, but not change its spec", () => {
+      assert.match(denials(doc, lb()).join(), /exposure-services/, "as a CREATE it is denied");
+      assert.deepEqual(update(lb(["service.kubernetes.io/load-balancer-cleanup"]), lb()), [], "the service controller removes its finalizer");
+      const moved = lb();
+      obj(moved["spec"])["ports"] = [{ port: 5433 }];
+      assert.match(update(lb(), moved).join(), /exposure-services/);
+      const compliant: Obj = { ...lb(), spec: { type: "ClusterIP" } };
+      assert.match(update(compliant, lb()).join(), /exposure-services/, "made a LoadBalancer by an UPDATE");
+    });
+
+    it("an Ingress: a changed annotation is a change", () => {
+      const ing = (scheme: string): Obj => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: "monitoring", annotations: { "alb.ingress.kubernetes.io/scheme": scheme } }, spec: { ingressClassName: "alb" } });
+      assert.match(update(ing("internal"), ing("internet-facing")).join(), /exposure-ingresses/);
+      assert.deepEqual(update(ing("internet-facing"), { ...ing("internet-facing"), metadata: { ...obj(ing("internet-facing")["metadata"]), finalizers: [] } }), []);
+    });
+
+    it("a Deployment made worse by an UPDATE is denied; a namespace is checked when its labels change", () => {
+      const good = vote();
+      const bad = vote();
+      sc(bad)["privileged"] = true;
+      assert.match(update(good, bad).join(), /Privileged/);
+      assert.deepEqual(update(good, { ...good, metadata: { ...obj(good["metadata"]), labels: { touched: "yes" } } }), []);
+      const ns = (labels: Obj, annotations: Obj = {}): Obj => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team", labels, annotations } });
+      assert.deepEqual(update(ns({}), ns({}, { note: "x" })), [], "an annotation on a namespace that predates the policy");
+      assert.match(update(ns({}), ns({ owner: "me" })).join(), /namespace-pod-security/);
+      assert.match(update(ns({ "pod-security.kubernetes.io/enforce": "baseline" }), ns({})).join(), /namespace-pod-security/);
+    });
+
+    it("every policy that reads a spec or labels ratchets; the IngressClassParams one checks every UPDATE", () => {
+      for (const { policy } of deployed(doc)) {
+        const name = String(obj(policy["metadata"])["name"]);
+        const ratchets = arr(obj(policy["spec"])["matchConditions"]).some((c) => obj(c)["name"] === "created-or-changed");
+        assert.equal(ratchets, !name.endsWith("ingressclassparams"), name);
+      }
+    });
+  });
+
   it("namespaces without a Pod Security label, unless the cloud or the control plane makes them", () => {
     const ns = (name: string, labels: Obj = {}): Obj => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
     assert.deepEqual(denials(doc, ns("team", { "pod-security.kubernetes.io/enforce": "baseline" })), []);
@@ -213,6 +277,7 @@ describe("admission policies deny what the pack forbids", () => {
       "LoadBalancer Services",
       "Internet-facing Ingresses",
       "External Gateways",
+      "internet-facing IngressClassParams",
       "Pod Security Standard",
     ];
     const missing = [...new Set(messages)].filter((m) => !exercised.some((e) => new RegExp(e.replace(/^.*\.\*/, "")).test(m)));

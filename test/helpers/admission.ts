@@ -36,7 +36,11 @@ const PLURAL: Readonly<Record<string, string>> = {
   Ingress: "ingresses",
   Gateway: "gateways",
   Namespace: "namespaces",
+  IngressClassParams: "ingressclassparams",
 };
+
+/** Cluster-scoped kinds: the binding's namespaceSelector does not apply to them (only to Namespaces, by their own labels). */
+const CLUSTER_SCOPED = ["Namespace", "IngressClassParams"];
 
 export interface Verdict {
   readonly matched: boolean;
@@ -60,19 +64,25 @@ function selects(selector: Obj, labels: Obj): boolean {
 
 const cel = (expression: string, context: Obj): unknown => evaluate(expression, context);
 
-/** What the API server decides for `object` (CREATE by `username`) under one policy and its binding. */
-export function admit(policy: Obj, binding: Obj, object: Obj, username = "kubernetes-admin"): Verdict {
+/**
+ * What the API server decides for `object` under one policy and its binding: a CREATE by `username`,
+ * or an UPDATE from `oldObject` when one is given.
+ */
+export function admit(policy: Obj, binding: Obj, object: Obj, username = "kubernetes-admin", oldObject: Obj | null = null): Verdict {
+  const operation = oldObject ? "UPDATE" : "CREATE";
   const spec = obj(policy["spec"]);
   const [group, version] = String(object["apiVersion"]).includes("/") ? String(object["apiVersion"]).split("/") : ["", String(object["apiVersion"])];
   const resource = PLURAL[String(object["kind"])];
-  const ruleMatches = arr(obj(spec["matchConstraints"])["resourceRules"]).map(obj).some((r) => arr(r["apiGroups"]).includes(group) && arr(r["apiVersions"]).includes(version) && arr(r["resources"]).includes(resource) && arr(r["operations"]).includes("CREATE"));
+  const ruleMatches = arr(obj(spec["matchConstraints"])["resourceRules"]).map(obj).some((r) => arr(r["apiGroups"]).includes(group) && arr(r["apiVersions"]).includes(version) && arr(r["resources"]).includes(resource) && arr(r["operations"]).includes(operation));
   if (!ruleMatches) return { matched: false, failures: [] };
   // Namespaced objects are selected by their namespace's labels; a Namespace by its own.
   const meta = obj(object["metadata"]);
   const nsName = object["kind"] === "Namespace" ? meta["name"] : meta["namespace"];
   const nsLabels = { ...(object["kind"] === "Namespace" ? obj(meta["labels"]) : {}), "kubernetes.io/metadata.name": nsName };
-  if (!selects(obj(obj(obj(binding["spec"])["matchResources"])["namespaceSelector"]), nsLabels)) return { matched: false, failures: [] };
-  const context: Obj = { object, oldObject: null, request: { operation: "CREATE", userInfo: { username } }, namespaceObject: { metadata: { name: nsName, labels: nsLabels } } };
+  const selector = obj(obj(obj(binding["spec"])["matchResources"])["namespaceSelector"]);
+  const clusterScoped = CLUSTER_SCOPED.includes(String(object["kind"]));
+  if ((!clusterScoped || object["kind"] === "Namespace") && !selects(selector, nsLabels)) return { matched: false, failures: [] };
+  const context: Obj = { object, oldObject, request: { operation, userInfo: { username } }, namespaceObject: clusterScoped ? null : { metadata: { name: nsName, labels: nsLabels } } };
   for (const c of arr(spec["matchConditions"]).map(obj)) if (cel(String(c["expression"]), context) !== true) return { matched: false, failures: [] };
   const variables: Obj = {};
   context["variables"] = variables;

@@ -160,6 +160,40 @@ const cases: [string, Case][] = [
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:gateway.networking.k8s.io/v1:Gateway", config: { allowed: [] }, good: () => ({ metadata: { name: "gw", namespace: "ops" }, spec: { gatewayClassName: "gke-l7-rilb" } }), breakIt: (g) => ((g["spec"] as Obj)["gatewayClassName"] = "gke-l7-global-external-managed") },
   ],
   [
+    "Gateway of a class other than amazon-vpc-lattice (a VPC Lattice service network, reachable from associated VPCs only)",
+    { policy: k8sP.loadBalancersAllowed, type: "kubernetes:gateway.networking.k8s.io/v1:Gateway", config: { allowed: [] }, good: () => ({ metadata: { name: "gw", namespace: "ops" }, spec: { gatewayClassName: "amazon-vpc-lattice" } }), breakIt: (g) => ((g["spec"] as Obj)["gatewayClassName"] = "amazon-vpc-lattice-public") },
+  ],
+  [
+    "ALB IngressClassParams made internet-facing (it overrides its Ingresses' scheme annotation)",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internal" } }),
+      breakIt: (p) => ((p["spec"] as Obj)["scheme"] = "internet-facing"),
+    },
+  ],
+  [
+    "internet-facing ALB IngressClassParams not confined to the Ingress namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internet-facing", namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["web"] }] } } }),
+      breakIt: (p) => ((((p["spec"] as Obj)["namespaceSelector"] as Obj)["matchExpressions"] as Obj[])[0]!["values"] = ["web", "ops"]),
+    },
+  ],
+  [
+    "internet-facing ALB IngressClassParams selecting namespaces by another label",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "public" }, spec: { scheme: "internet-facing", namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } } } }),
+      breakIt: (p) => ((p["spec"] as Obj)["namespaceSelector"] = { matchLabels: { team: "web" } }),
+    },
+  ],
+  [
     "Helm release without a version",
     { policy: k8sP.helmReleasesPinned, type: "kubernetes:helm.sh/v3:Release", good: () => ({ chart: "grafana", version: "12.11.1", repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" } }), breakIt: (r) => delete r["version"] },
   ],
