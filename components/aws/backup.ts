@@ -55,22 +55,26 @@ export function createS3BackupStore(name: string, args: S3BackupArgs, cluster: e
   // (forceDestroy), as the database volume is.
   const data = { ...opts, protect: args.protectData, retainOnDelete: args.retainData };
   const bucket = new aws.s3.Bucket(`${name}-backups`, { forceDestroy: !args.retainData }, data);
-  const of = { ...opts, dependsOn: [bucket] };
-  const guards = [
-    new aws.s3.BucketPublicAccessBlock(`${name}-backups`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, of),
-    new aws.s3.BucketOwnershipControls(`${name}-backups`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, of),
+  // One bucket setting after the other: S3 answers concurrent configuration calls on a new bucket
+  // with "OperationAborted: A conflicting conditional operation is currently in progress"
+  // (hashicorp/terraform-provider-aws#7628 policy + public access block, #33552 versioning + policy).
+  let previous: pulumi.Resource = bucket;
+  const next = <T extends pulumi.Resource>(make: (o: pulumi.CustomResourceOptions) => T): T => {
+    const r = make({ ...opts, dependsOn: [previous] });
+    previous = r;
+    return r;
+  };
+  const guards: pulumi.Resource[] = [
+    next((o) => new aws.s3.BucketPublicAccessBlock(`${name}-backups`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o)),
+    next((o) => new aws.s3.BucketOwnershipControls(`${name}-backups`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, o)),
     // SSE-S3: encrypted at rest at no cost and with no key policy for the roles to need. A
     // customer-managed KMS key would add $1/month plus requests and kms:GenerateDataKey/Decrypt grants.
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-backups`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, of),
-    new aws.s3.BucketPolicy(`${name}-backups`, { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) }, of),
+    next((o) => new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-backups`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, o)),
+    next((o) => new aws.s3.BucketPolicy(`${name}-backups`, { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) }, o)),
   ];
-  const versioning = new aws.s3.BucketVersioning(`${name}-backups`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, of);
+  guards.push(next((o) => new aws.s3.BucketVersioning(`${name}-backups`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, o)));
   // S3 applies a lifecycle to versions only once versioning is on (provider docs: depend on it).
-  const lifecycle = new aws.s3.BucketLifecycleConfiguration(
-    `${name}-backups`,
-    { bucket: bucket.id, rules: [s3RetentionRule(args.retentionDays)] },
-    { ...opts, dependsOn: [versioning] },
-  );
+  const lifecycle = next((o) => new aws.s3.BucketLifecycleConfiguration(`${name}-backups`, { bucket: bucket.id, rules: [s3RetentionRule(args.retentionDays)] }, o));
 
   const role = (part: string, sa: string, policy: (arn: string) => string, description: string) => {
     const r = new aws.iam.Role(`${name}-${part}`, { assumeRolePolicy: podIdentityTrustPolicy(), description }, opts);

@@ -229,6 +229,9 @@ describe("database backups: S3 on AWS", () => {
       assert.deepEqual(s3RetentionRule(days).expiration, { days });
       assert.deepEqual(s3RetentionRule(days).noncurrentVersionExpiration, { noncurrentDays: days });
       assert.ok(lifecycle.dependsOn.includes(byType(d, "aws:s3/bucketVersioning:BucketVersioning").urn), "after versioning");
+      // One setting after the other (S3: OperationAborted on concurrent configuration of a new bucket).
+      const chain = ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration"].map((t) => byType(d, `aws:s3/${t}`));
+      for (let i = 1; i < chain.length; i++) assert.ok(chain[i]!.dependsOn.includes(chain[i - 1]!.urn), `${chain[i]!.type} after ${chain[i - 1]!.type}`);
       const policy = JSON.parse(String(inputsOf<aws.s3.BucketPolicyArgs>(byType(d, "aws:s3/bucketPolicy:BucketPolicy")).policy)) as { Statement: Obj[] };
       assert.deepEqual(policy.Statement.map((s) => [s["Effect"], obj(obj(s["Condition"])["Bool"])["aws:SecureTransport"]]), [["Deny", "false"]]);
       const bucket = byType(d, "aws:s3/bucket:Bucket");
