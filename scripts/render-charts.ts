@@ -1,6 +1,7 @@
 // Maintainer tool (never run by `npm test`: CI can neither fetch charts nor run helm): renders every
 // pinned chart with exactly the values each shipped stack's plan passes to it, and writes the
-// pod-bearing objects (hooks included) and the operator's Prometheus/Alertmanager CRs to
+// pod-bearing objects (hooks included), the operator's Prometheus/Alertmanager CRs and the objects the
+// exposure policies gate (Services, Ingresses, Gateways, IngressClassParams) to
 // test/fixtures/charts/rendered.json, with each release's input hash. test/components/chart-pods.test.ts
 // fails when a plan's values no longer hash the same, and checks the rendered pods against the
 // admission policies and Pod Security Standards.
@@ -21,7 +22,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../stacks/catalog";
 import { shippedStacks } from "../plan/stackfile";
 import { arr, obj, type Obj } from "../lib/json";
 import { planJson, ROOT } from "../test/helpers/plan";
-import { FIXTURE, inputHash, OPERATOR_KINDS, POD_KINDS, releaseKey, releasesOf, type ReleaseInput, type RenderedFixture, type RenderedRelease } from "../test/helpers/chart-renders";
+import { EXPOSURE_KINDS, FIXTURE, inputHash, OPERATOR_KINDS, POD_KINDS, releaseKey, releasesOf, type ReleaseInput, type RenderedFixture, type RenderedRelease } from "../test/helpers/chart-renders";
 
 function args() {
   const a = process.argv.slice(2);
@@ -72,7 +73,8 @@ function trim(o: Obj, namespace: string): Obj {
   const out: Obj = {
     apiVersion: o["apiVersion"],
     kind: o["kind"],
-    metadata: { name: meta["name"], namespace: meta["namespace"] ?? namespace, labels: meta["labels"], annotations: keepAnnotations(meta["annotations"]) },
+    // IngressClassParams is cluster-scoped: no namespace.
+    metadata: { name: meta["name"], namespace: o["kind"] === "IngressClassParams" ? undefined : (meta["namespace"] ?? namespace), labels: meta["labels"], annotations: keepAnnotations(meta["annotations"]) },
     spec: structuredClone(o["spec"]),
   };
   const spec = obj(out["spec"]);
@@ -89,9 +91,11 @@ function render(helm: string, dir: string, r: ReleaseInput, kubeVersion: string)
     writeFileSync(values, JSON.stringify(r.values));
     // Hooks are rendered by default (helm template), as a real install runs them.
     const out = execFileSync(helm, ["template", r.name, dir, "--namespace", r.namespace, "--values", values, "--kube-version", kubeVersion], { encoding: "utf8", maxBuffer: 64 << 20 });
-    const kinds: readonly string[] = [...POD_KINDS, ...OPERATOR_KINDS];
+    const kinds: readonly string[] = [...POD_KINDS, ...OPERATOR_KINDS, ...EXPOSURE_KINDS];
     return parseAllDocuments(out)
       .map((d) => obj(d.toJS()))
+      // A chart may wrap objects in a v1 List (the load balancer controller's IngressClassParams and IngressClass).
+      .flatMap((o) => (o["kind"] === "List" ? arr(o["items"]).map(obj) : [o]))
       .filter((o) => kinds.includes(String(o["kind"])))
       .map((o) => trim(o, r.namespace));
   } finally {
@@ -117,7 +121,7 @@ function main() {
       if (releases[key]) continue;
       const objects = render(a.helm, chartDir(a.charts, r), r, kubeVersion);
       releases[key] = { chart: r.chart, version: r.version, repo: r.repo, name: r.name, namespace: r.namespace, inputSha256: inputHash(r), objects };
-      console.log(`${stack}: ${key} ${objects.length} pod-bearing objects`);
+      console.log(`${stack}: ${key} ${objects.length} objects`);
     }
   }
   const fixture: RenderedFixture = { generatedBy: "scripts/render-charts.ts", helm: helmVersion, kubeVersion, sources, stacks, releases };

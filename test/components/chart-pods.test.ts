@@ -12,7 +12,7 @@ import { arr, obj, type Obj } from "../../lib/json";
 import type { PlanDocument } from "../../plan/record";
 import { shippedStacks } from "../../plan/stackfile";
 import { admit, deployedPolicies } from "../helpers/admission";
-import { inputHash, OPERATOR_KINDS, podSpecOf, readFixture, releaseKey, releasesOf, type RenderedRelease } from "../helpers/chart-renders";
+import { EXPOSURE_KINDS, inputHash, OPERATOR_KINDS, podSpecOf, readFixture, releaseKey, releasesOf, type RenderedRelease } from "../helpers/chart-renders";
 import { operatorStatefulSet, reloaderFromOperator } from "../helpers/operator-pods";
 import { planJson, ROOT } from "../helpers/plan";
 import { CHECKS, podSecurityViolations, type Level } from "../helpers/pod-security";
@@ -136,6 +136,25 @@ describe("chart pods pass the admission policies and their namespace's Pod Secur
     });
   }
 
+  for (const stack of shippedStacks(ROOT)) {
+    it(`${stack}: every Service, Ingress, Gateway and IngressClassParams the charts render passes the exposure policies`, () => {
+      const doc = planJson(stack);
+      const gated = releasesFor(stack)
+        .flatMap((r) => r.objects)
+        .filter((o) => (EXPOSURE_KINDS as readonly string[]).includes(String(o["kind"])));
+      assert.ok(gated.length > 0, `${stack}: no Service rendered`);
+      assert.deepEqual(gated.flatMap((o) => denials(doc, o).failures.map((f) => `${describeObject(o)}: ${f}`)), []);
+    });
+  }
+
+  it("the load balancer controller's own IngressClassParams (class alb, which the app's Ingresses use) is gated, and denied if made internet-facing", () => {
+    const doc = planJson("prod");
+    const params = releasesFor("prod").flatMap((r) => r.objects).filter((o) => o["kind"] === "IngressClassParams");
+    assert.deepEqual(params.map((o) => obj(o["metadata"])["name"]), ["alb"]);
+    assert.equal(denials(doc, params[0]!).matched, 1);
+    assert.match(denials(doc, { ...params[0]!, spec: { scheme: "internet-facing" } }).failures.join(), /exposure-ingressclassparams/);
+  });
+
   it("the platform's own charts in kube-system (no Pod Security label, no admission policy) still meet restricted with our values", () => {
     const pods = podBearing("prod").filter((o) => obj(o["metadata"])["namespace"] === "kube-system");
     assert.deepEqual(pods.map((o) => String(obj(o["metadata"])["name"])).sort(), ["aws-load-balancer-controller", "cluster-autoscaler"]);
@@ -162,7 +181,7 @@ describe("chart pods pass the admission policies and their namespace's Pod Secur
     const doc = planJson("prod");
     const objects = releasesFor("prod").flatMap((r) => r.objects);
     const cr = structuredClone(objects.find((o) => o["kind"] === "Prometheus")!);
-    const operator = objects.find((o) => String(obj(o["metadata"])["name"]).endsWith("-operator"))!;
+    const operator = objects.find((o) => o["kind"] === "Deployment" && String(obj(o["metadata"])["name"]).endsWith("-operator"))!;
     obj(cr["spec"])["hostNetwork"] = true;
     obj(cr["spec"])["containers"] = [{ name: "prometheus", securityContext: { allowPrivilegeEscalation: true } }];
     const sts = operatorStatefulSet(cr, reloaderFromOperator(operator));

@@ -58,11 +58,13 @@ export function releasesOf(doc: PlanDocument): ReleaseInput[] {
 /** Kinds whose objects are pods or make pods (workload controllers), and the operator's CRs that do. */
 export const POD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
 export const OPERATOR_KINDS = ["Prometheus", "Alertmanager", "ThanosRuler", "PrometheusAgent"] as const;
+/** Kinds the exposure policies gate: what a chart renders of them is checked too. */
+export const EXPOSURE_KINDS = ["Service", "Ingress", "Gateway", "IngressClassParams"] as const;
 
 export interface RenderedRelease extends Omit<ReleaseInput, "values"> {
   /** sha256 of canonical(ReleaseInput), values included. */
   readonly inputSha256: string;
-  /** Every pod-bearing object the chart rendered, hooks included, with its namespace filled in. */
+  /** Every pod-bearing and exposure-gated object the chart rendered, hooks included, with its namespace filled in. */
   readonly objects: Obj[];
 }
 
