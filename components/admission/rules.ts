@@ -85,7 +85,8 @@ const spec = (o: string) => [`${o}.spec`];
 export function ratchetCondition(watched: (o: "object" | "oldObject") => string[]) {
   const now = watched("object");
   const before = watched("oldObject");
-  return { name: "created-or-changed", expression: `request.operation != 'UPDATE' || oldObject == null || ${now.map((e, i) => `${e} != ${before[i]!}`).join(" || ")}` };
+  // oldObject is set on every UPDATE (null only on CREATE): no null test needed.
+  return { name: "created-or-changed", expression: `request.operation != 'UPDATE' || ${now.map((e, i) => `${e} != ${before[i]!}`).join(" || ")}` };
 }
 
 const list = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(", ")}]`;
