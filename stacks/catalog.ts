@@ -111,6 +111,10 @@ export const PRICES = {
    * An external IPv4 address in use, here the one Cloud NAT allocates with AUTO_ONLY (a gateway
    * needs one address per 64,512 ports; at GKE's 64 ports per VM that is one for up to 1,008 VMs).
    * https://cloud.google.com/vpc/network-pricing#ipaddress, https://cloud.google.com/nat/docs/ports-and-addresses
+   * The same table lists addresses attached to forwarding rules (static or ephemeral) at no charge,
+   * so neither the LoadBalancer Services' addresses nor the GKE Ingress's reserved global address is
+   * priced. That row was read on 2026-12-07 through transcriptions of the page (review 15), not from
+   * the page itself at this catalog's date.
    */
   gcpExternalIpHourly: 0.005,
   nlbHourly: 0.0225,
