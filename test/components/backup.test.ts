@@ -5,13 +5,14 @@ import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
 import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { BACKUP_PREFIX, s3RetentionRule } from "../../components/aws/backup";
-import { workloadPrincipal } from "../../components/gcp/backup";
+import { GCS_UPLOAD_SCRIPT, METADATA_TOKEN_URL, workloadPrincipal } from "../../components/gcp/backup";
 import { backupMaxAgeHours } from "../../components/monitoring/rules";
 import { DUMP_SCRIPT, RESTORE_SCRIPT, pruneScript } from "../../components/voting-app/backup";
 import { networkPolicies } from "../../components/voting-app/manifests";
@@ -300,6 +301,73 @@ describe("database backups: GCS on GCP", () => {
     // The pool the principals name is the cluster's.
     assert.deepEqual(obj(find(d, "gcp:container/cluster:Cluster").inputs["workloadIdentityConfig"]), { workloadPool: `${project}.svc.id.goog` });
     assert.equal(all(d, "gcp:projects/iAMMember:IAMMember").filter((m) => /storage/.test(String(m.inputs["role"]))).length, 0, "no project-wide storage role");
+  });
+});
+
+/**
+ * The IAM permission each Cloud Storage JSON API request needs (cloud.google.com/storage/docs/access-control/iam-json:
+ * objects.insert -> storage.objects.create, + storage.objects.delete when it may overwrite; objects.get
+ * -> storage.objects.get; objects.list -> storage.objects.list; buckets.get -> storage.buckets.get).
+ */
+function gcsPermissions(method: string, url: string): string[] {
+  const u = new URL(url);
+  if (u.hostname === "169.254.169.254") return [];
+  assert.equal(u.hostname, "storage.googleapis.com", url);
+  if (method === "POST" && /^\/upload\/storage\/v1\/b\/[^/]+\/o$/.test(u.pathname)) return u.searchParams.get("ifGenerationMatch") === "0" ? ["storage.objects.create"] : ["storage.objects.create", "storage.objects.delete"];
+  if (/\/b\/[^/]+\/o\/./.test(u.pathname)) return ["storage.objects.get"];
+  if (/\/b\/[^/]+\/o$/.test(u.pathname)) return ["storage.objects.list"];
+  return ["storage.buckets.get"];
+}
+
+describe("database backups: the GCS upload needs only roles/storage.objectCreator", () => {
+  it("makes one objects.insert per dump (no overwrite), no read, no list, with the metadata server's token; gcloud is never called", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gcs-upload-"));
+    const bin = path.join(dir, "bin");
+    const dumps = path.join(dir, "dumps");
+    mkdirSync(bin);
+    mkdirSync(dumps);
+    writeFileSync(path.join(dumps, "voting-20260101T030000Z.dump"), "PGDMP");
+    const log = path.join(dir, "requests.log");
+    // curl: logs method, URL, headers (the header file's content) and the uploaded file; answers like the servers.
+    writeFileSync(path.join(bin, "curl"), `#!/bin/sh
+m=GET; url=; hdr=; file=
+while [ $# -gt 0 ]; do case "$1" in
+  -X) m="$2"; shift ;; -T) file="$2"; shift ;; -o) shift ;;
+  -H) case "$2" in @*) hdr="$hdr|$(cat "\${2#@}")" ;; *) hdr="$hdr|$2" ;; esac; shift ;;
+  -*) ;; *) url="$1" ;; esac; shift; done
+printf '%s %s %s %s\\n' "$m" "$url" "$hdr" "$file" >> "${log}"
+case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in":3599,"token_type":"Bearer"}' ;; *) echo '{}' ;; esac
+`);
+    writeFileSync(path.join(bin, "gcloud"), "#!/bin/sh\necho gcloud called >&2\nexit 1\n");
+    chmodSync(path.join(bin, "curl"), 0o755);
+    chmodSync(path.join(bin, "gcloud"), 0o755);
+    const script = GCS_UPLOAD_SCRIPT.replaceAll("/tmp/", `${dir}/`);
+    const r = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const requests = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" "));
+    assert.deepEqual(requests.map(([m, url]) => [m, url]), [
+      ["GET", METADATA_TOKEN_URL],
+      ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&ifGenerationMatch=0&name=postgres%2Fvoting-20260101T030000Z.dump"],
+    ]);
+    assert.match(requests[0]!.join(" "), /Metadata-Flavor: Google/);
+    assert.match(requests[1]!.join(" "), /Authorization: Bearer ya29\.test/);
+    assert.equal(requests[1]![requests[1]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
+    assert.doesNotMatch(script, /ya29|Bearer \$token"? /, "the token is not on a command line");
+    const needed = new Set(requests.flatMap(([m, url]) => gcsPermissions(m!, url!)));
+    assert.deepEqual([...needed], ["storage.objects.create"], "all that roles/storage.objectCreator grants");
+    assert.match(r.stdout, /uploaded gs:\/\/votes-backups\/postgres\/voting-20260101T030000Z\.dump/);
+    // The check can fail: a failing upload (curl exits non-zero) fails the container.
+    writeFileSync(path.join(bin, "curl"), "#!/bin/sh\ncase \"$*\" in *computeMetadata*) echo '{\"access_token\":\"t\"}' ;; *) exit 22 ;; esac\n");
+    const failed = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
+    assert.notEqual(failed.status, 0);
+  });
+
+  it("grants the writer objectCreator only: no get, no list (it cannot read the votes back)", () => {
+    const members = all(planJson("gcp-prod"), "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => inputsOf<gcp.storage.BucketIAMMemberArgs>(r));
+    assert.deepEqual(members.filter((m) => String(m.member).endsWith("/sa/postgres-backup")).map((m) => m.role), ["roles/storage.objectCreator"]);
+    // And the CronJob runs the script tested above.
+    const upload = ((backupPodOf(planJson("gcp-prod")).containers ?? []) as Container[]).find((c) => c.name === "upload")!;
+    assert.equal((upload.command as string[])[2], GCS_UPLOAD_SCRIPT);
   });
 });
 
