@@ -206,8 +206,8 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
 
 /**
  * What one compressed dump of the votes is assumed to weigh: the votes table holds one short row
- * per voter, and pg_dump's custom format compresses it; 50 MB covers about a million voters. An
- * upper bound for the estimate, not a measurement.
+ * per voter, and pg_dump's custom format compresses it (measured: 100,000 votes, 254 KB; see
+ * test/components/backup-roundtrip.test.ts), so 50 MB is an upper bound for some 20 million votes.
  */
 export const ASSUMED_DUMP_MB = 50;
 const ASSUMED_DUMP_GB = ASSUMED_DUMP_MB / 1024;
