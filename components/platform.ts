@@ -56,8 +56,9 @@ export type ServiceExposure =
       readonly layout: "per-app" | "single";
       /**
        * Objects the controller reads beside the Ingress, applied in the app's namespace before the
-       * Services (GKE: ManagedCertificate, FrontendConfig, BackendConfigs). Plain Kubernetes objects:
-       * the workloads stay free of cloud SDKs.
+       * exposed Services and the Ingresses, which depend on them all (GKE: ManagedCertificate,
+       * FrontendConfig, and the BackendConfigs the Services name). Plain Kubernetes objects: the
+       * workloads stay free of cloud SDKs.
        */
       readonly companions: readonly CompanionObject[];
       /** Annotations on each exposed Service (its target group: health check). */

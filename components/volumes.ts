@@ -33,7 +33,10 @@ export interface ClaimArgs {
  * program (through the controller) must be taken over. Forced: the controller owns the fields it
  * created. Retained on delete: giving the fields up would leave a claim without a size; the
  * namespace's deletion (when data is not retained) deletes the claim. Kubernetes rejects a smaller
- * request ("field can not be less than previous value"): the program checks that first.
+ * request ("field can not be less than previous value"): the program checks that first. The class
+ * and access mode count at creation only (ignoreChanges): they are immutable on a claim, so a
+ * later change of the platform's StorageClass leaves the existing claim as it is, like the
+ * StatefulSet's ignored template, instead of failing the `up` on the API server.
  */
 export function statefulSetClaim(name: string, a: ClaimArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.PersistentVolumeClaimPatch {
   const storage = a.sizeGate === undefined ? `${a.sizeGb}Gi` : pulumi.output(a.sizeGate).apply(() => `${a.sizeGb}Gi`);
@@ -43,6 +46,6 @@ export function statefulSetClaim(name: string, a: ClaimArgs, opts: pulumi.Custom
       metadata: { name: a.claimName, namespace: a.namespace, labels: { ...a.labels }, annotations: { "pulumi.com/patchForce": "true" } },
       spec: { accessModes: ["ReadWriteOnce"], storageClassName: a.storageClassName, resources: { requests: { storage } } },
     },
-    { ...opts, retainOnDelete: true },
+    { ...opts, retainOnDelete: true, ignoreChanges: ["spec.storageClassName", "spec.accessModes"] },
   );
 }

@@ -169,9 +169,10 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   if (globalRules) {
     add({ item: "Global forwarding rules of the GKE Ingress's load balancer (:80 redirect, :443), the first five billed together (plus traffic)", quantity: globalRules, unit: "forwarding rule", monthly: gcpGlobalForwardingRulesHourly(globalRules) * H, category: "load-balancer" });
     notes.push("Google-managed certificates (ManagedCertificate) and SSL policies are free; Cloud DNS bills the zone you already have and its queries.");
+    // GCP bills no address attached to a forwarding rule (PRICES.gcpExternalIpHourly): the
+    // Ingress's reserved global IPv4 is free while its load balancer exists, like the Services'.
+    notes.push("The reserved global IPv4 address is free while the load balancer's forwarding rules use it; unattached (before the Ingress's first sync, or if the Ingress is deleted outside Pulumi) it is billed by the hour.");
   }
-  const globalIps = of("gcp:compute/globalAddress:GlobalAddress").filter((r) => (r.inputs["addressType"] ?? "EXTERNAL") === "EXTERNAL").length;
-  if (globalIps) add({ item: "Reserved global IPv4 address of the load balancer (in use)", quantity: globalIps, unit: "address", monthly: globalIps * PRICES.gcpExternalIpHourly * H, category: "load-balancer" });
   const albs = isAws ? albGroups(resources) : { internet: 0, internal: 0 };
   if (albs.internet + albs.internal) {
     const n = albs.internet + albs.internal;

@@ -42,6 +42,14 @@ export const GCP_MACHINE_TYPES = {
   "e2-standard-4": { vcpu: 4, memoryGiB: 16, maxPods: 110, hourlyUsd: 0.13402, arch: "amd64" },
 } as const satisfies Record<string, MachineType>;
 
+/**
+ * The temporary default pool GKE creates with a cluster that has `removeDefaultNodePool` (one node
+ * per zone, removed right after creation), set in the cluster's nodeConfig so that it is not the
+ * API's default e2-medium with a 100 GB disk. The disk is above the API's minimum (12 GB, 15 GB from
+ * GKE 1.36.3-gke.1480000: NodeConfig.diskSizeGb in the container v1 API reference).
+ */
+export const GKE_TEMPORARY_POOL = { machineType: "e2-small", vcpu: 2, memoryGiB: 2, diskSizeGb: 20, hourlyUsd: 0.01675 } as const;
+
 export type AwsInstanceType = keyof typeof AWS_INSTANCE_TYPES;
 export type GcpMachineType = keyof typeof GCP_MACHINE_TYPES;
 
@@ -103,6 +111,10 @@ export const PRICES = {
    * An external IPv4 address in use, here the one Cloud NAT allocates with AUTO_ONLY (a gateway
    * needs one address per 64,512 ports; at GKE's 64 ports per VM that is one for up to 1,008 VMs).
    * https://cloud.google.com/vpc/network-pricing#ipaddress, https://cloud.google.com/nat/docs/ports-and-addresses
+   * The same table lists addresses attached to forwarding rules (static or ephemeral) at no charge,
+   * so neither the LoadBalancer Services' addresses nor the GKE Ingress's reserved global address is
+   * priced. That row was read on 2026-12-07 through transcriptions of the page (review 15), not from
+   * the page itself at this catalog's date.
    */
   gcpExternalIpHourly: 0.005,
   nlbHourly: 0.0225,

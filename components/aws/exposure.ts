@@ -29,11 +29,13 @@ export const HTTP_PORTS: Readonly<Record<ExposedApp, number>> = { vote: 80, resu
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /**
- * How long the ALB keeps sending in-flight requests to a deregistered target (the default is 300 s,
- * range 0-3600: annotations.md, target-group-attributes). vote and result answer in milliseconds;
- * socket.io's long-polls last up to its pingInterval (25 s) and reconnect on their own. It must end
- * before the pod is killed: the pods' preStop sleep plus this fits their terminationGracePeriodSeconds
- * (components/voting-app/manifests.ts GRACEFUL_SHUTDOWN).
+ * How long the ALB lets in-flight requests to a deregistered target finish (the default is 300 s,
+ * range 0-3600: annotations.md, target-group-attributes). vote answers in milliseconds and gunicorn
+ * finishes its requests after SIGTERM. result's node process exits at SIGTERM (no handler upstream),
+ * so its socket.io long-polls (up to pingInterval, 25 s) and WebSockets are cut when the pod's preStop
+ * sleep ends and reconnect on their own, to another target: nothing of result's is left to drain
+ * after that. It must end before the pod is killed: the pods' preStop sleep plus this fits
+ * their terminationGracePeriodSeconds (components/voting-app/manifests.ts GRACEFUL_SHUTDOWN).
  */
 export const DEREGISTRATION_DELAY_SECONDS = 20;
 const DEREGISTRATION = `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`;

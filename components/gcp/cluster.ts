@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
+import { GKE_TEMPORARY_POOL } from "../../stacks/catalog";
 import type { RecurringWindow } from "../../stacks/maintenance";
 import type { Network } from "./network";
 import { PODS_RANGE, SERVICES_RANGE } from "./network";
@@ -65,10 +66,14 @@ export function createCluster(name: string, args: ClusterArgs, net: Network, opt
       // GKE creates a default pool first, then removes it for our own pool. That temporary pool runs
       // as the cluster's nodeConfig.serviceAccount, else as the default compute account, which
       // hardened organisations disable or delete (hashicorp/terraform-provider-google#4435). Later
-      // changes to nodeConfig are ignored (below): on this cluster they would replace it.
+      // changes to nodeConfig are ignored (below): on this cluster they would replace it. The
+      // temporary pool gets a small machine and disk too (the API's defaults are e2-medium and
+      // 100 GB of pd-balanced per node, counted against SSD_TOTAL_GB while it lives).
       removeDefaultNodePool: true,
       initialNodeCount: 1,
       nodeConfig: {
+        machineType: GKE_TEMPORARY_POOL.machineType,
+        diskSizeGb: GKE_TEMPORARY_POOL.diskSizeGb,
         serviceAccount: args.nodeServiceAccount,
         oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
         workloadMetadataConfig: { mode: "GKE_METADATA" },

@@ -43,11 +43,34 @@ export const GKE_ANNOTATIONS = {
 /** Names of the objects beside the Ingress, in the app's namespace. */
 export const GKE_OBJECTS = { certificate: "apps", frontend: "apps", backend: "apps", stickyBackend: "apps-sticky" } as const;
 
-/** How long the load balancer lets in-flight requests to a removed endpoint finish (see GRACEFUL_SHUTDOWN in voting-app/manifests.ts). */
+/**
+ * How long the load balancer keeps a removed endpoint's open connections (connection draining; see
+ * GRACEFUL_SHUTDOWN in voting-app/manifests.ts). It matters for vote: gunicorn finishes its in-flight
+ * requests after SIGTERM. result's node process exits at SIGTERM (the upstream image runs
+ * `tini -- node server.js` and server.js has no SIGTERM handler), so its open long-polls and
+ * WebSockets end when the preStop sleep does, and the socket.io clients reconnect (a new handshake,
+ * on another pod: the endpoint is already out of the NEG). Nothing is left to drain there.
+ */
 export const DRAINING_TIMEOUT_SECONDS = 20;
 
-/** result's cookie lifetime: a day, like the ALB's (compute API BackendService.affinityCookieTtlSec: at most two weeks). */
+/**
+ * result's cookie lifetime: a day, like the ALB's. It is also ingress-gce's upper bound: a
+ * BackendConfig with affinityCookieTtlSec outside 0..86400 is rejected (pkg/backendconfig/
+ * validation.go validateSessionAffinity), although the Compute API itself would take two weeks.
+ */
 export const AFFINITY_COOKIE_TTL_SECONDS = 86400;
+
+/**
+ * result's backend service timeout. For a WebSocket through the global external Application Load
+ * Balancer this is the connection's maximum lifetime, idle or not (default 30 s: ingress-gce's
+ * former examples/websocket README, https://cloud.google.com/load-balancing/docs/https#timeout-bes),
+ * and ingress-gce sets it only from a BackendConfig (pkg/backends/features/timeout.go). With the
+ * default, result's socket.io WebSocket is cut every 30 s and reconnects; and the upstream page adds
+ * a `scores` listener per reconnect (result/views/app.js), so a dashboard left open grows heavier.
+ * An hour: a reconnect an hour instead of 120. vote has no long-lived connection and keeps the
+ * default 30 s (also its response timeout).
+ */
+export const RESULT_BACKEND_TIMEOUT_SECONDS = 3600;
 
 export interface GkeDomain {
   /** The apps get `vote.<name>` and `result.<name>`. */
@@ -94,7 +117,8 @@ export function gkeIngressExposure(domain: string, names: GkeIngressNames): Extr
       // the health check goes to the pod's serving port (80), from Google's health-check ranges.
       healthCheck: { type: "HTTP", requestPath: "/", port: 80, checkIntervalSec: 10, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 3 },
       connectionDraining: { drainingTimeoutSec: DRAINING_TIMEOUT_SECONDS },
-      ...(sticky ? { sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: AFFINITY_COOKIE_TTL_SECONDS } } : {}),
+      // result (socket.io): one pod per browser, and WebSockets that live longer than 30 s.
+      ...(sticky ? { sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: AFFINITY_COOKIE_TTL_SECONDS }, timeoutSec: RESULT_BACKEND_TIMEOUT_SECONDS } : {}),
     },
   });
   return {

@@ -104,7 +104,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.controlPlaneEndpointsConfig])
-        .apply(([n, endpoints]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoints.dnsEndpointConfig?.endpoint ?? "")),
+        .apply(([n, endpoints]) => gkeKubeconfig(`gke_${g.project}_${location}_${n}`, endpoints.dnsEndpointConfig?.endpoint)),
     );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
@@ -132,7 +132,8 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     // A GCS bucket reached through Workload Identity Federation (the cluster's workload pool, the
     // pool's GKE_METADATA mode). The Cloud Storage API is on in new projects; enabled here all the same.
     this.backupStore = (request) => {
-      const storageApi = enableServices(name, g.project, ["storage.googleapis.com"], { parent: this, provider });
+      // After the other APIs, Cloud Resource Manager's among them (see enableServices).
+      const storageApi = enableServices(name, g.project, ["storage.googleapis.com"], { parent: this, provider, dependsOn: apis });
       return createGcsBackupStore(name, { ...request, project: g.project, region: g.region }, { parent: this, provider, dependsOn: [...apis, ...storageApi] });
     };
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });

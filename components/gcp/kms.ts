@@ -18,13 +18,20 @@ export interface SecretsKey {
  * Envelope encryption of Secrets with Cloud KMS. Key rings cannot be deleted in GCP: one outlives
  * `pulumi destroy`, so its name carries a random suffix, or a re-created stack would collide with its
  * predecessor's ring. `opts.dependsOn` must include the enabled APIs (cloudkms, container,
- * cloudresourcemanager): the GKE service agent exists only once the container API is on.
+ * cloudresourcemanager, serviceusage's generateServiceIdentity needs the service enabled).
  */
 export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pulumi.Resource, provider: gcp.Provider, dependsOn: readonly pulumi.Resource[]): SecretsKey {
   const o = { parent, provider, dependsOn: [...dependsOn] };
   const suffix = new random.RandomId(`${name}-ring-suffix`, { byteLength: 3 }, { parent });
   const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: pulumi.interpolate`${args.clusterName}-${suffix.hex}`, location: args.region }, { ...o, retainOnDelete: true });
   const key = new gcp.kms.CryptoKey(`${name}-secrets`, { name: `${args.clusterName}-secrets`, keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s" }, o);
+  // The GKE service agent exists only once GKE has made it for the project; naming it before that
+  // fails the grant ("Service account ... does not exist"). A ServiceIdentity makes it exist
+  // (Service Usage generateServiceIdentity; in @pulumi/gcp, which is built from the beta provider).
+  // The API returns the agent's email for some services and not for others
+  // (hashicorp/terraform-provider-google#18649), so the documented address is the fallback; the
+  // grant depends on the identity either way.
+  const agent = new gcp.projects.ServiceIdentity(`${name}-gke-agent`, { project: args.project, service: "container.googleapis.com" }, o);
   // An output-form invoke with dependsOn waits for the APIs (on a fresh project the lookup would
   // otherwise run before cloudresourcemanager is enabled).
   const projectNumber = gcp.organizations.getProjectOutput({ projectId: args.project }, { provider, dependsOn: [...dependsOn] }).number;
@@ -34,11 +41,16 @@ export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pul
       cryptoKeyId: key.id,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       // The GKE service agent encrypts and decrypts Secrets; without this grant cluster creation fails.
-      member: pulumi.interpolate`serviceAccount:${gkeServiceAgent(projectNumber)}`,
+      member: pulumi.interpolate`serviceAccount:${agentEmail(agent.email, gkeServiceAgent(projectNumber))}`,
     },
-    o,
+    { ...o, dependsOn: [...o.dependsOn, agent] },
   );
   return { key, agentGrant };
+}
+
+/** The email a ServiceIdentity reports, or the documented address when the API returns none. */
+export function agentEmail(reported: pulumi.Input<string | undefined>, documented: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([reported, documented]).apply(([r, d]) => (r ? r : d));
 }
 
 /** The GKE service agent of a project (https://cloud.google.com/iam/docs/service-agents). */

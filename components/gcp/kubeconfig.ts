@@ -13,7 +13,27 @@
 // laptop needs `gcloud auth login` (the README's Path C does it), CI gets gcloud signed in by the
 // google-github-actions/auth + setup-gcloud steps, a GCE VM by its metadata server.
 
-export function gkeKubeconfig(contextName: string, dnsEndpoint: string): string {
+import * as pulumi from "@pulumi/pulumi";
+
+/** No endpoint to write: shown by Pulumi as a message, without a stack trace. */
+export class GkeEndpointError extends pulumi.RunError {}
+
+/** A DNS name: what the DNS-based endpoint is (`gke-<hash>-<number>.<location>.gke.goog`). */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * Refuses to build a kubeconfig without an endpoint: a server of `https://` would send every
+ * Kubernetes call of the program nowhere, far from the cause. GKE always reports the DNS-based
+ * endpoint (API: ControlPlaneEndpointsConfig.DNSEndpointConfig.endpoint); missing, the cluster was
+ * not created the way this program creates it.
+ */
+export function gkeKubeconfig(contextName: string, dnsEndpoint: string | undefined): string {
+  if (dnsEndpoint === undefined || !DNS_NAME.test(dnsEndpoint)) {
+    throw new GkeEndpointError(
+      `GKE cluster ${contextName}: no DNS-based control-plane endpoint in controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint (got ${JSON.stringify(dnsEndpoint ?? null)}), so no kubeconfig can be written. ` +
+        "GKE reports one for every cluster this program creates; check the cluster with `gcloud container clusters describe <name> --location <location> --format 'value(controlPlaneEndpointsConfig)'`.",
+    );
+  }
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",

@@ -180,25 +180,31 @@ export class VotingApp extends pulumi.ComponentResource {
     clusterIp("db-metrics", "postgres-exporter", PORTS.postgresMetrics, "metrics", { [METRICS_LABEL]: "true" });
 
     const exposure = args.exposure;
+    // The objects the Ingress controller reads beside the Ingress (GKE: the ManagedCertificate, the
+    // FrontendConfig and the BackendConfigs the Services name), applied before the Services and
+    // the Ingress, so that no Service names a BackendConfig that does not exist yet.
+    const companions =
+      exposure.type === "Ingress"
+        ? exposure.companions.map(
+            (c) =>
+              new k8s.apiextensions.CustomResource(
+                `${name}-${c.kind.toLowerCase()}-${c.name}`,
+                { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: ns, labels: labels(undefined, "exposure") }, spec: { ...c.spec } },
+                { ...inNs, dependsOn: [...inNs.dependsOn, ...exposure.dependsOn] },
+              ),
+          )
+        : [];
     const exposed = (workload: ExposedApp) =>
       new k8s.core.v1.Service(
         `${name}-svc-${workload}`,
         { metadata: { ...meta(workload, workload), annotations: serviceAnnotations(exposure, workload) }, spec: exposedServiceSpec(exposure, workload) },
-        inNs,
+        { ...inNs, dependsOn: [...inNs.dependsOn, ...companions] },
       );
     const voteSvc = exposed("vote");
     const resultSvc = exposed("result");
 
     let ingresses: Partial<Record<ExposedApp, k8s.networking.v1.Ingress>> = {};
     if (exposure.type === "Ingress") {
-      const companions = exposure.companions.map(
-        (c) =>
-          new k8s.apiextensions.CustomResource(
-            `${name}-${c.kind.toLowerCase()}-${c.name}`,
-            { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: ns, labels: labels(undefined, "exposure") }, spec: { ...c.spec } },
-            { ...inNs, dependsOn: [...inNs.dependsOn, ...exposure.dependsOn] },
-          ),
-      );
       const rule = (app: ExposedApp) => {
         const route = exposure.routes[app];
         return {

@@ -121,10 +121,15 @@ function podSpec(containers: { container: Container; volumes: Volume[] }[], extr
  * Rolling updates behind a load balancer without 502s. When a pod starts terminating, the load
  * balancer learns it asynchronously (EKS: the AWS Load Balancer Controller deregisters the target;
  * GKE: the NEG controller detaches the endpoint), and keeps sending new requests for a few seconds.
- * The preStop sleep keeps the app serving through that window; then SIGTERM, and the load balancer
- * drains what is in flight (ALB deregistration delay, GKE BackendConfig connectionDraining:
- * DEREGISTRATION_DELAY_SECONDS in components/aws/exposure.ts, DRAINING_TIMEOUT_SECONDS in
- * components/gcp/exposure.ts). The grace period covers the sleep and the drain.
+ * The preStop sleep keeps the app serving through that window; then SIGTERM. vote (gunicorn) stops
+ * gracefully: it finishes its in-flight requests, which the load balancer lets complete (ALB
+ * deregistration delay, GKE BackendConfig connectionDraining: DEREGISTRATION_DELAY_SECONDS in
+ * components/aws/exposure.ts, DRAINING_TIMEOUT_SECONDS in components/gcp/exposure.ts). result does
+ * not: node exits at SIGTERM (the upstream image runs `tini -- node server.js`, and server.js has no
+ * SIGTERM handler; the image is not ours to change), so the long-polls and WebSockets still open on
+ * it are cut when the sleep ends, and the socket.io clients reconnect, through the load balancer, to
+ * another pod (no error page; the results pause for the reconnect). The grace period covers the
+ * sleep and vote's drain.
  * `lifecycle.preStop.sleep` is the kubelet's own (no `sleep` binary needed in the image):
  * PodLifecycleSleepAction, beta and on by default since Kubernetes 1.30, GA in 1.34 (KEP-3960);
  * every version this program accepts (stacks/catalog.ts: 1.33 to 1.35) has it.

@@ -2,7 +2,7 @@
 // counts they must hold, who may reach the control plane.
 
 import { blockSize } from "../cidr";
-import { GCP_MACHINE_TYPES, GCP_REGIONS, type GcpMachineType } from "../catalog";
+import { GCP_MACHINE_TYPES, GCP_REGIONS, GKE_TEMPORARY_POOL, type GcpMachineType } from "../catalog";
 import { SIZE_PRESETS } from "../presets";
 import type { PlatformSettings } from "../settings";
 import { oneOf } from "./fields";
@@ -58,10 +58,12 @@ export function checkGcp(v: Typed, report: Report, env: EnvDefaults, prod: boole
   }
   const machineType = v.nodeInstanceTypes[0] || SIZE_PRESETS[v.size].gcp.machineTypes[0]!;
   if (machineType in GCP_MACHINE_TYPES) {
-    const need = quotaNeeds(machineType as GcpMachineType, peak, v.nodeDiskSizeGb || SIZE_PRESETS[v.size].diskSizeGb);
+    const need = quotaNeeds(machineType as GcpMachineType, peak, v.nodeDiskSizeGb || SIZE_PRESETS[v.size].diskSizeGb, zones);
     warn(
       "nodeMaxCount",
-      `at its peak (${peak} × ${machineType}: the maximum plus upgrade surge) the node pool needs ${need.vcpus} vCPUs of ${v.gcpRegion || "the region"}'s CPUS quota and ${need.ssdGb} GB of its SSD_TOTAL_GB quota (pd-balanced boot disks; volumes add to it); new projects often have less, and GKE then stops scaling short of the maximum: compare with \`gcloud compute regions describe ${v.gcpRegion || "<region>"}\` and ask for more before you need it`,
+      `at its peak (${peak} × ${machineType}: the maximum plus upgrade surge) the node pool needs ${need.pool.vcpus} vCPUs of ${v.gcpRegion || "the region"}'s CPUS quota and ${need.pool.ssdGb} GB of its SSD_TOTAL_GB quota (pd-balanced boot disks; volumes add to it); ` +
+        `creating the cluster first runs a temporary default pool (${zones} × ${GKE_TEMPORARY_POOL.machineType}, ${need.temporary.vcpus} vCPUs and ${need.temporary.ssdGb} GB), removed before the node pool is made; so the stack needs ${need.vcpus} vCPUs and ${need.ssdGb} GB at most. ` +
+        `New projects often have less, and GKE then stops scaling short of the maximum: compare with \`gcloud compute regions describe ${v.gcpRegion || "<region>"}\` and ask for more before you need it`,
     );
   }
   checkOpenToWorld("gcpAuthorizedNetworks", v.gcpAuthorizedNetworks, prod, report);
@@ -82,9 +84,15 @@ export function checkGcp(v: Typed, report: Report, env: EnvDefaults, prod: boole
   };
 }
 
-export interface QuotaNeeds {
+export interface QuotaUse {
   readonly vcpus: number;
   readonly ssdGb: number;
+}
+
+/** The most the stack uses at once (`vcpus`, `ssdGb`), and the two phases it is the larger of. */
+export interface QuotaNeeds extends QuotaUse {
+  readonly pool: QuotaUse;
+  readonly temporary: QuotaUse;
 }
 
 /**
@@ -93,6 +101,10 @@ export interface QuotaNeeds {
  * (https://cloud.google.com/compute/resource-usage#disk_quota). New projects often have less
  * (https://cloud.google.com/compute/quotas-limits): GKE then stops scaling short of the maximum.
  */
-export function quotaNeeds(machineType: GcpMachineType, peak: number, diskSizeGb: number): QuotaNeeds {
-  return { vcpus: GCP_MACHINE_TYPES[machineType].vcpu * peak, ssdGb: diskSizeGb * peak };
+export function quotaNeeds(machineType: GcpMachineType, peak: number, diskSizeGb: number, zones = 1): QuotaNeeds {
+  const pool = { vcpus: GCP_MACHINE_TYPES[machineType].vcpu * peak, ssdGb: diskSizeGb * peak };
+  // The cluster's temporary default pool (one node per zone) lives only while the cluster is
+  // created: the provider removes it before the node pool (which depends on the cluster) exists.
+  const temporary = { vcpus: GKE_TEMPORARY_POOL.vcpu * zones, ssdGb: GKE_TEMPORARY_POOL.diskSizeGb * zones };
+  return { vcpus: Math.max(pool.vcpus, temporary.vcpus), ssdGb: Math.max(pool.ssdGb, temporary.ssdGb), pool, temporary };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { DRAINING_TIMEOUT_SECONDS, GCE_INGRESS_CLASS, GKE_ANNOTATIONS, gceName, gkeIngressExposure } from "../../components/gcp/exposure";
+import { DRAINING_TIMEOUT_SECONDS, GCE_INGRESS_CLASS, GKE_ANNOTATIONS, RESULT_BACKEND_TIMEOUT_SECONDS, gceName, gkeIngressExposure } from "../../components/gcp/exposure";
 import { GRACEFUL_SHUTDOWN } from "../../components/voting-app/manifests";
 import { MANAGED_CERTIFICATE_DOMAIN, MANAGED_CERTIFICATE_DOMAIN_MAX } from "../../stacks/validate/exposure";
 import { gceIngressForwardingRules } from "../../estimates/cost";
@@ -107,6 +107,16 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     assert.equal(all(d, "kubernetes:core/v1:Service").filter((s) => spec<{ type: string }>(s).type === "LoadBalancer").length, 0);
   });
 
+  it("lets result's socket.io WebSocket live an hour (backend timeout: the load balancer's 30 s default is its whole lifetime); vote keeps the default", () => {
+    const d = doc();
+    const result = backendConfig(d, backendOf(d, "result"));
+    assert.equal(result["timeoutSec"], RESULT_BACKEND_TIMEOUT_SECONDS);
+    // At least an hour (a reconnect, and a leaked listener on the upstream page, per hour instead
+    // of per 30 s), at most a day (gcpdiag lb/BP/2025_002).
+    assert.ok(RESULT_BACKEND_TIMEOUT_SECONDS >= 3600 && RESULT_BACKEND_TIMEOUT_SECONDS <= 86400);
+    assert.equal(backendConfig(d, backendOf(d, "vote"))["timeoutSec"], undefined, "vote: short requests, the default 30 s response timeout");
+  });
+
   it("health-checks GET / on the pods' serving port, and drains within the pods' grace period", () => {
     const d = doc();
     for (const app of ["vote", "result"]) {
@@ -162,6 +172,11 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     ] as const) {
       for (const c of all(d, CUSTOM(apiVersion, kind))) assert.ok(ing.dependsOn.includes(c.urn), `${kind} ${meta(c).name}`);
     }
+    for (const app of ["vote", "result"]) {
+      const svc = named(d, "kubernetes:core/v1:Service", app);
+      const config = named(d, CUSTOM("cloud.google.com/v1", "BackendConfig"), backendOf(d, app));
+      assert.ok(svc.dependsOn.includes(config.urn), `Service ${app} waits for BackendConfig ${meta(config).name}`);
+    }
   });
 
   it("its built-in objects are valid against the Kubernetes OpenAPI schema", async () => {
@@ -189,6 +204,9 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     const backend = CRDS.kinds["cloud.google.com/v1 BackendConfig"]!;
     assert.match(checkSchema({ sessionAfinity: {} }, backend).join(), /sessionAfinity is not a field/);
     assert.match(checkSchema({ sessionAffinity: { affinityType: "COOKIE" } }, backend).join(), /must be one of/);
+    // ingress-gce's own bound (pkg/backendconfig/validation.go), tighter than the Compute API's two weeks.
+    assert.match(checkSchema({ sessionAffinity: { affinityCookieTtlSec: 7 * 86400 } }, backend).join(), /affinityCookieTtlSec is above 86400/);
+    assert.match(checkSchema({ timeoutSec: 0 }, backend).join(), /timeoutSec is below 1/);
     const cert = CRDS.kinds["networking.gke.io/v1 ManagedCertificate"]!;
     assert.match(checkSchema({ domains: [`result.${"a".repeat(60)}.com`] }, cert).join(), /longer than 63/);
   });
@@ -199,16 +217,19 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     assert.equal(MANAGED_CERTIFICATE_DOMAIN_MAX, items.maxLength);
   });
 
-  it("prices two global forwarding rules and the reserved address instead of the two Services' rules", () => {
+  it("prices two global forwarding rules instead of the two Services' rules, and no address (attached to a forwarding rule: free)", () => {
     const https = doc().cost;
     const plain = planJson("gcp-dev").cost;
     const lines = (c: typeof https, prefix: string) => c.lines.filter((l) => l.item.startsWith(prefix));
     assert.deepEqual(lines(https, "Global forwarding rules").map((l) => l.quantity), [2]);
-    assert.deepEqual(lines(https, "Reserved global IPv4").map((l) => l.quantity), [1]);
     assert.equal(lines(https, "Forwarding rules, one per LoadBalancer Service").length, 0);
     assert.deepEqual(lines(plain, "Forwarding rules, one per LoadBalancer Service").map((l) => l.quantity), [2]);
-    // Same forwarding-rule price (first five together), plus the address.
-    assert.ok(Math.abs(https.monthly - plain.monthly - lines(https, "Reserved global IPv4")[0]!.monthly) < 0.01);
+    // https://cloud.google.com/vpc/network-pricing#ipaddress: addresses attached to forwarding
+    // rules are not charged; the only address line is Cloud NAT's, in both plans.
+    const addresses = (c: typeof https) => c.lines.filter((l) => l.unit === "address").map((l) => l.item);
+    assert.deepEqual(addresses(https), addresses(plain));
+    // The same forwarding-rule price (the first five together): the same monthly figure.
+    assert.ok(Math.abs(https.monthly - plain.monthly) < 0.01, `${https.monthly} vs ${plain.monthly}`);
     assert.equal(https.monthlyBeforeLoadBalancers, plain.monthlyBeforeLoadBalancers);
   });
 });
@@ -220,7 +241,19 @@ describe("deploy time with HTTPS on GKE", () => {
     assert.ok(d.schedule.path.includes(ing.urn), "Pulumi waits for the load balancer's address");
     assert.ok(d.schedule.criticalPathMinutes > planJson("gcp-dev").schedule.criticalPathMinutes);
     const cert = named(d, CUSTOM("networking.gke.io/v1", "ManagedCertificate"), "apps");
-    assert.ok(!d.resources.some((r) => r.dependsOn.includes(cert.urn) && r.urn !== ing.urn), "nothing but the Ingress waits for the certificate object");
+    // The Services wait for the companion objects (the BackendConfigs they name): applied in seconds.
+    const services = ["vote", "result"].map((app) => named(d, "kubernetes:core/v1:Service", app).urn);
+    assert.ok(!d.resources.some((r) => r.dependsOn.includes(cert.urn) && r.urn !== ing.urn && !services.includes(r.urn)), "nothing but the Ingress and the Services waits for the certificate object");
+  });
+
+  it("the README quotes the plans' critical paths, with and without a domain", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const https = doc().schedule.criticalPathMinutes;
+    const plain = planJson("gcp-dev").schedule.criticalPathMinutes;
+    const section = readme.slice(readme.indexOf("### HTTPS on GKE"), readme.indexOf("## The voting app"));
+    assert.ok(section.includes(`${https} min`) && section.includes(`${plain} min`), `HTTPS on GKE should say ${plain} min without a domain and ${https} min with one`);
+    const step = readme.slice(readme.indexOf("## Path C"), readme.indexOf("## Troubleshooting"));
+    assert.match(step, new RegExp(`about ${Math.round(plain)} minutes \\(${Math.round(https)} with \\x60domain\\x60`));
   });
 });
 

@@ -4,9 +4,11 @@ import type * as time from "@pulumiverse/time";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KMS_GRANT_PROPAGATION, NODE_SERVICE_ACCOUNT_ROLES, serviceAccountId } from "../../components/gcp";
-import { requiredServices } from "../../components/gcp/apis";
+import { RESOURCE_MANAGER_API, requiredServices } from "../../components/gcp/apis";
 import { controlPlaneAccess } from "../../components/gcp/cluster";
-import { gkeKubeconfig } from "../../components/gcp/kubeconfig";
+import { GkeEndpointError, gkeKubeconfig } from "../../components/gcp/kubeconfig";
+import { agentEmail } from "../../components/gcp/kms";
+import { GKE_TEMPORARY_POOL } from "../../stacks/catalog";
 import { maintenanceWindowProblem, type RecurringWindow } from "../../stacks/maintenance";
 import { planJson } from "../helpers/plan";
 import { all, find, inputsOf } from "../helpers/records";
@@ -93,6 +95,10 @@ for (const [stack, e] of Object.entries(expected)) {
         const grant = inputsOf<gcp.kms.CryptoKeyIAMMemberArgs>(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"));
         assert.equal(grant.role, "roles/cloudkms.cryptoKeyEncrypterDecrypter");
         assert.equal(grant.member, "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com");
+        // The agent is made to exist before it is named (a fresh project has none until GKE makes it).
+        const identity = find(doc(), "gcp:projects/serviceIdentity:ServiceIdentity");
+        assert.equal(inputsOf<gcp.projects.ServiceIdentityArgs>(identity).service, "container.googleapis.com");
+        assert.ok(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").dependsOn.includes(identity.urn), "the grant waits for the service identity");
         assert.ok(rec.dependsOn.includes(find(doc(), "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").urn), "the grant exists before the cluster");
         const wait = find(doc(), "time:index/sleep:Sleep");
         assert.equal(inputsOf<time.SleepArgs>(wait).createDuration, KMS_GRANT_PROPAGATION);
@@ -114,6 +120,10 @@ for (const [stack, e] of Object.entries(expected)) {
       assert.equal(nc["serviceAccount"], pool["serviceAccount"]);
       assert.match(String(nc["serviceAccount"]), /^nodes-voting-platform-gcp-.*@example-project\.iam\.gserviceaccount\.com$/);
       assert.deepEqual(rec.options.ignoreChanges, ["nodeConfig"], "on a cluster with removeDefaultNodePool a nodeConfig change replaces the cluster");
+      // Small, not the API's e2-medium with 100 GB per node: it lives only while the cluster is created.
+      assert.equal(nc["machineType"], GKE_TEMPORARY_POOL.machineType);
+      assert.equal(nc["diskSizeGb"], GKE_TEMPORARY_POOL.diskSizeGb);
+      assert.ok(GKE_TEMPORARY_POOL.diskSizeGb >= 15, "the API's minimum boot disk from GKE 1.36.3 on");
     });
 
     it("enables the APIs it uses and makes every GCP resource wait for them", () => {
@@ -127,6 +137,11 @@ for (const [stack, e] of Object.entries(expected)) {
       const needy = d.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== "gcp:projects/service:Service");
       assert.ok(needy.length >= 8, "network, router, NAT, account, grant, cluster, pool...");
       for (const r of needy) assert.deepEqual(urns.filter((u) => !r.dependsOn.includes(u)), [], `${r.type} ${r.name} waits for every API`);
+      // Cloud Resource Manager first: on a fresh project the other services' read-back can be refused until it is on.
+      const crm = services.find((s) => inputsOf<gcp.projects.ServiceArgs>(s).service === RESOURCE_MANAGER_API)!;
+      assert.ok(crm);
+      assert.deepEqual(crm.dependsOn.filter((u) => urns.includes(u)), [], "it waits for no other API");
+      for (const s of services) if (s !== crm) assert.ok(s.dependsOn.includes(crm.urn), `${inputsOf<gcp.projects.ServiceArgs>(s).service} waits for cloudresourcemanager`);
     });
 
     it("runs a node pool on a dedicated least-privilege service account with autoscaling, spot in dev, GKE metadata server, shielded VMs", () => {
@@ -171,6 +186,18 @@ for (const [stack, e] of Object.entries(expected)) {
 }
 
 describe("GKE helpers", () => {
+  it("refuses to write a kubeconfig without the DNS endpoint, naming the field (never a server of https://)", () => {
+    for (const endpoint of [undefined, "", "https://x.gke.goog", "not a host"]) {
+      assert.throws(() => gkeKubeconfig("gke_p_l_c", endpoint), (e: unknown) => e instanceof GkeEndpointError && /gke_p_l_c: no DNS-based control-plane endpoint in controlPlaneEndpointsConfig\.dnsEndpointConfig\.endpoint/.test((e as Error).message), String(endpoint));
+    }
+  });
+
+  it("binds the GKE agent's email as the API reports it, else the documented address", async () => {
+    const value = (o: { apply: (f: (x: string) => void) => unknown }) => new Promise<string>((resolve) => o.apply(resolve));
+    assert.equal(await value(agentEmail("reported@x.iam.gserviceaccount.com", "service-1@container-engine-robot.iam.gserviceaccount.com")), "reported@x.iam.gserviceaccount.com");
+    for (const none of [undefined, ""]) assert.equal(await value(agentEmail(none, "service-1@container-engine-robot.iam.gserviceaccount.com")), "service-1@container-engine-robot.iam.gserviceaccount.com");
+  });
+
   it("writes a kubeconfig for the DNS endpoint that authenticates as gcloud's account, as gcloud get-credentials --dns-endpoint does", () => {
     const cfg = JSON.parse(gkeKubeconfig("ctx", "gke-abc-123.us-central1.gke.goog")) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { exec: { command: string; apiVersion: string; args?: string[]; provideClusterInfo: boolean } } }[] };
     assert.deepEqual(cfg.clusters[0]!.cluster, { server: "https://gke-abc-123.us-central1.gke.goog" }, "no cluster CA: the DNS endpoint has a publicly trusted certificate");

@@ -229,6 +229,7 @@ describe("voting app on the local stack", () => {
     const tspec = (sts.inputs["spec"] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] }).volumeClaimTemplates[0]!.spec;
     assert.deepEqual(patch.inputs["spec"], { accessModes: tspec["accessModes"], storageClassName: tspec["storageClassName"], resources: { requests: { storage: "2Gi" } } });
     assert.equal(patch.options.retainOnDelete, true);
+    assert.deepEqual(patch.options.ignoreChanges, ["spec.storageClassName", "spec.accessModes"], "immutable on a claim: set at creation only");
     assert.ok(sts.dependsOn.includes(patch.urn), "the StatefulSet waits for its claim");
     assert.ok(!patch.dependsOn.includes(sts.urn), "the claim does not wait behind the StatefulSet's rollout");
   });

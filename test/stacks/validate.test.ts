@@ -4,6 +4,7 @@ import { AWS_INSTANCE_TYPES } from "../../stacks/catalog";
 import { DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, SIZE_PRESETS, imageFor } from "../../stacks/presets";
 import type { Settings } from "../../stacks/settings";
 import { mixedShapes, validateSettings, type SettingsResult } from "../../stacks/validate";
+import { quotaNeeds } from "../../stacks/validate/gcp";
 
 type Values = Record<string, string | number | boolean | string[]>;
 
@@ -378,12 +379,20 @@ describe("the stack name, as the clouds will use it (cluster voting-platform-<st
 });
 
 describe("GKE quota figures: a warning with what the pool needs at its peak", () => {
+  it("counts the temporary default pool, which lives before the node pool (the larger of the two)", () => {
+    assert.deepEqual(quotaNeeds("e2-standard-2", 3, 40, 1), { vcpus: 6, ssdGb: 120, pool: { vcpus: 6, ssdGb: 120 }, temporary: { vcpus: 2, ssdGb: 20 } });
+    // A pool smaller than the temporary one on disk (a tiny pool, three zones): the temporary pool sets the figure.
+    assert.deepEqual(quotaNeeds("e2-standard-2", 1, 20, 3), { vcpus: 6, ssdGb: 60, pool: { vcpus: 2, ssdGb: 20 }, temporary: { vcpus: 6, ssdGb: 60 } });
+  });
+
   it("prod large: 9 nodes plus a surge node in each of 3 zones, e2-standard-4, 50 GB disks", () => {
     const r = run({ ...gcp, environment: "prod", owner: "t", size: "large" });
     assert.ok(r.ok, JSON.stringify(r.ok ? [] : r.problems));
     const w = r.warnings.filter((x) => x.key === "voting-platform:nodeMaxCount");
     assert.equal(w.length, 1);
     assert.match(w[0]!.message, /12 × e2-standard-4.* 48 vCPUs of us-central1's CPUS quota and 600 GB of its SSD_TOTAL_GB quota/);
+    // The cluster's temporary default pool (one small node per zone) is counted too.
+    assert.match(w[0]!.message, /temporary default pool \(3 × e2-small, 6 vCPUs and 60 GB\).* 48 vCPUs and 600 GB at most/);
     assert.notEqual(w[0]!.blocksUp, true, "a quota figure informs; it does not stop pulumi up");
   });
 
