@@ -27,14 +27,23 @@ export const SYSTEM_NAMESPACES = [
   "kube-system",
   "kube-public",
   "kube-node-lease",
-  // GKE: managed components and Managed Service for Prometheus.
+  // GKE: managed components and Managed Service for Prometheus (gmp-system on older clusters,
+  // gke-gmp-system on newer ones); the gke-managed-* ones GKE Autopilot itself keeps out of tenants'
+  // ValidatingAdmissionPolicies (the NotIn list it adds to their namespaceSelector).
   "gke-managed-system",
   "gke-managed-cim",
   "gke-managed-filestorecsi",
   "gke-managed-volumepopulator",
+  "gke-managed-parallelstorecsi",
+  "gke-managed-lustrecsi",
+  "gke-managed-checkpointing",
+  "gke-managed-otel",
+  "gke-managed-mldiagnostics",
+  "gke-managed-networking-dra-driver",
+  "gke-managed-pod-snapshots",
+  "gke-gmp-system",
   "gmp-system",
   "gmp-public",
-  "gke-managed-parallelstorecsi",
   // EKS add-ons that install into their own namespaces (CloudWatch observability, GuardDuty runtime
   // monitoring, Network Flow Monitor agent).
   "amazon-cloudwatch",
