@@ -130,6 +130,20 @@ export const namespacePodSecurity: ResourceValidationPolicy = {
 };
 
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential/i;
+
+/**
+ * Env vars a cloud's identity webhook writes into pods as literals that name no secret: the EKS Pod
+ * Identity webhook adds these two, with these values, to every container (init containers too) of a
+ * pod whose ServiceAccount has an association (aws/amazon-eks-pod-identity-webhook @3bf80a3:
+ * pkg/constants.go names, main.go flags container-credentials-full-uri and
+ * container-credentials-token-mount-path/-token-path defaults, pkg/handler/handler.go addEnvToContainer).
+ * The FULL_URI's IPv6 form is the agent's address on IPv6 clusters (EKS user guide, "Set up the
+ * Amazon EKS Pod Identity Agent"). Exact name and exact value only: anything else is still refused.
+ */
+export const IDENTITY_WEBHOOK_ENV: Readonly<Record<string, readonly string[]>> = {
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: ["http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/credentials"],
+  AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ["/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"],
+};
 /** A credential inside a value: scheme://user:password@host, or Password=/Pwd= in a key=value; string. */
 const SECRET_IN_VALUE = /:\/\/[^/\s:@]+:[^@\s]+@|(^|;)\s*(password|pwd)\s*=\s*[^;\s]/i;
 
@@ -138,6 +152,7 @@ export function secretLiteralProblem(env: Obj): string | undefined {
   const name = env["name"];
   const value = env["value"];
   if (typeof name !== "string" || typeof value !== "string" || value === "") return undefined;
+  if (IDENTITY_WEBHOOK_ENV[name]?.includes(value)) return undefined;
   if (SECRET_NAME.test(name)) return `sets ${name} as a literal`;
   if (SECRET_IN_VALUE.test(value)) return `sets ${name} to a connection string with a password in it`;
   return undefined;

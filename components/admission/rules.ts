@@ -20,6 +20,7 @@
 // - exposure (LoadBalancer Services, internet-facing Ingresses, Gateways) and namespaces' Pod
 //   Security labels apply everywhere but the excluded namespaces.
 
+import { IDENTITY_WEBHOOK_ENV } from "../../policy/kubernetes";
 import type { Environment } from "../../stacks/presets";
 
 /** Namespaces of the control plane and of the clouds' managed add-ons (EKS, GKE): never gated. */
@@ -132,6 +133,8 @@ const DIGEST = String.raw`c.image.matches('@sha256:[a-f0-9]{64}$')`;
 // The pack's k8s-no-secret-literals (policy/kubernetes.ts): names like secrets, or a password in a URL or key=value; string.
 const SECRET_NAME = "pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential";
 const SECRET_IN_VALUE = String.raw`://[^/\\s:@]+:[^@\\s]+@|(^|;)\\s*(password|pwd)\\s*=\\s*[^;\\s]`;
+// The identity webhook's literals (exact name and value), allowed as in the pack: the pod is validated as mutated.
+const IDENTITY_ENV = Object.entries(IDENTITY_WEBHOOK_ENV).map(([n, values]) => `(e.name == '${n}' && e.value in ${list(values)})`).join(" || ");
 
 function baselineValidations(): Validation[] {
   return [
@@ -162,7 +165,7 @@ function workloadValidations(requireDigest: boolean, probes: boolean): Validatio
       message: "Every container sets CPU and memory requests and limits (k8s-resources-set).",
     },
     {
-      expression: `variables.containers.all(c, !has(c.env) || c.env.all(e, !has(e.value) || e.value == '' || (!e.name.lowerAscii().matches('${SECRET_NAME}') && !e.value.lowerAscii().matches('${SECRET_IN_VALUE}'))))`,
+      expression: `variables.containers.all(c, !has(c.env) || c.env.all(e, !has(e.value) || e.value == '' || ${IDENTITY_ENV} || (!e.name.lowerAscii().matches('${SECRET_NAME}') && !e.value.lowerAscii().matches('${SECRET_IN_VALUE}'))))`,
       message: "Secrets come from a Secret (valueFrom.secretKeyRef), not a literal value or a connection string with a password (k8s-no-secret-literals).",
     },
   ];

@@ -19,6 +19,7 @@ import { backupBuckets, estimateCost } from "../../estimates/cost";
 import { type Obj, arr, obj } from "../../lib/json";
 import { evaluatePolicies } from "../../plan/policy";
 import type { PlanDocument, ResourceRecord } from "../../plan/record";
+import { IDENTITY_WEBHOOK_ENV, noSecretLiterals } from "../../policy/kubernetes";
 import { policies } from "../../policy/policies";
 import { CRON_MACROS, cronProblem, runsPerDay } from "../../stacks/cron";
 import { BACKUP_TOOL_IMAGES, DEFAULT_IMAGES, ENVIRONMENT_DEFAULTS, imageFor } from "../../stacks/presets";
@@ -333,6 +334,62 @@ describe("database backups: the restore Job template", () => {
     assert.deepEqual(init("gcp-prod").map((c) => [c.name, c.image]), [["fetch", BACKUP_TOOL_IMAGES.googleCloudCli]]);
     assert.deepEqual(init("local"), []);
     assert.match(RESTORE_SCRIPT, /pg_restore --list/, "checks the archive before touching the database");
+  });
+});
+
+/**
+ * A pod as the EKS Pod Identity webhook mutates it (aws/amazon-eks-pod-identity-webhook @3bf80a3,
+ * pkg/handler/handler.go addEnvToContainer, applied to init containers too): literal env vars in
+ * every container, and the projected token volume.
+ */
+function podIdentityMutated(spec: PodSpec, fullUri = "http://169.254.170.23/v1/credentials"): Obj {
+  const p = JSON.parse(JSON.stringify(spec)) as Obj;
+  const add = [
+    { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+    { name: "AWS_DEFAULT_REGION", value: "us-east-1" },
+    { name: "AWS_CONTAINER_CREDENTIALS_FULL_URI", value: fullUri },
+    { name: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", value: "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token" },
+  ];
+  for (const c of [...arr(p["initContainers"]), ...arr(p["containers"])].map(obj)) {
+    c["env"] = [...arr(c["env"]), ...add];
+    c["volumeMounts"] = [...arr(c["volumeMounts"]), { name: "eks-pod-identity-token", mountPath: "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount", readOnly: true }];
+  }
+  p["volumes"] = [...arr(p["volumes"]), { name: "eks-pod-identity-token", projected: { sources: [{ serviceAccountToken: { audience: "pods.eks.amazonaws.com", expirationSeconds: 86400, path: "eks-pod-identity-token" } }] } }];
+  return { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "voting" }, spec: p };
+}
+
+describe("database backups: pods as the EKS Pod Identity webhook mutates them", () => {
+  const packDenials = (pod: Obj): string[] => {
+    const out: string[] = [];
+    const validate = noSecretLiterals.validateResource as (args: unknown, report: (m: string) => void) => void;
+    validate({ type: "kubernetes:core/v1:Pod", props: pod }, (m) => out.push(m));
+    return out;
+  };
+  for (const stack of ["staging", "prod"] as const) {
+    it(`${stack}: the backup and restore pods are admitted (Deny mode) and pass the pack's k8s-no-secret-literals`, () => {
+      const d = planJson(stack);
+      const pairs = admissionPairs(d);
+      assert.ok(pairs.some(([, b]) => arr(obj(b["spec"])["validationActions"]).includes("Deny")), "the binding denies here");
+      const denials = (o: Obj) => pairs.flatMap(([policy, binding]) => admit(policy, binding, o).failures);
+      for (const [what, spec] of [["backup", backupPodOf(d)], ["restore", restorePodOf(d)]] as const) {
+        const mutated = podIdentityMutated(spec);
+        assert.deepEqual(denials(mutated), [], what);
+        assert.deepEqual(packDenials(mutated), [], what);
+        // Only the exact values: the same name pointing elsewhere, or another token literal, is still refused.
+        const elsewhere = podIdentityMutated(spec, "http://attacker.example/v1/credentials");
+        assert.match(denials(elsewhere).join(), /k8s-no-secret-literals/, what);
+        assert.equal(packDenials(elsewhere).length, containersOf(spec).length, what);
+        const other = podIdentityMutated(spec);
+        obj(arr(obj(other["spec"])["containers"])[0])["env"] = [{ name: "GITHUB_TOKEN", value: "ghp_x" }];
+        assert.match(denials(other).join(), /k8s-no-secret-literals/, what);
+        assert.equal(packDenials(other).length, 1, what);
+      }
+    });
+  }
+
+  it("allows exactly the webhook's names and values (aws/amazon-eks-pod-identity-webhook main.go defaults)", () => {
+    assert.deepEqual(IDENTITY_WEBHOOK_ENV["AWS_CONTAINER_CREDENTIALS_FULL_URI"]?.[0], "http://169.254.170.23/v1/credentials");
+    assert.deepEqual(IDENTITY_WEBHOOK_ENV["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], ["/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"]);
   });
 });
 
