@@ -100,6 +100,12 @@ export function gcsRetentionRules(days: number): gcp.types.input.storage.BucketL
 export interface GcsBackupArgs extends BackupStoreRequest {
   readonly project: string;
   readonly region: string;
+  /**
+   * The Workload Identity cluster: GKE creates the pool <project>.svc.id.goog with the project's
+   * first such cluster, and a grant naming the pool before it exists fails with "Identity Pool does
+   * not exist" (googleforgames/global-multiplayer-demo#39, terraform-google-kubernetes-engine#916).
+   */
+  readonly workloadPoolOwner: pulumi.Resource;
 }
 
 export function createGcsBackupStore(name: string, args: GcsBackupArgs, opts: pulumi.CustomResourceOptions & { provider: gcp.Provider }): BackupStore {
@@ -123,7 +129,7 @@ export function createGcsBackupStore(name: string, args: GcsBackupArgs, opts: pu
     new gcp.storage.BucketIAMMember(
       `${name}-${part}`,
       { bucket: bucket.name, role, member: projectNumber.apply((n) => workloadPrincipal(n, args.project, args.namespace, sa)) },
-      opts,
+      { ...opts, dependsOn: [args.workloadPoolOwner] },
     );
   // objectCreator: create objects only (no read, no overwrite, no delete); objectViewer: list and read.
   const writer = grant("backup-writer", args.writerServiceAccount, "roles/storage.objectCreator");

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { BACKUP_PREFIX, s3RetentionRule } from "../../components/aws/backup";
+import { BACKUP_PREFIX, s3RetentionRule, s3Tool } from "../../components/aws/backup";
 import { GCS_UPLOAD_SCRIPT, METADATA_TOKEN_URL, workloadPrincipal } from "../../components/gcp/backup";
-import { backupMaxAgeHours } from "../../components/monitoring/rules";
+import { backupMaxAgeHours, backupMissingExpr } from "../../components/monitoring/rules";
 import { DUMP_SCRIPT, RESTORE_SCRIPT, pruneScript } from "../../components/voting-app/backup";
 import { networkPolicies } from "../../components/voting-app/manifests";
 import { backupBuckets, estimateCost } from "../../estimates/cost";
@@ -371,6 +371,58 @@ case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in"
   });
 });
 
+describe("database backups: the stores' settings and identities", () => {
+  it("gcp: the bucket grants wait for the Workload Identity cluster (the pool <project>.svc.id.goog exists once it does)", () => {
+    for (const stack of ["gcp-dev", "gcp-prod"]) {
+      const d = planJson(stack);
+      const cluster = find(d, "gcp:container/cluster:Cluster");
+      const grants = all(d, "gcp:storage/bucketIAMMember:BucketIAMMember");
+      assert.equal(grants.length, 2);
+      for (const g of grants) assert.ok(dependencyClosure(d, g.urn).has(cluster.urn), `${stack}: ${g.name} after the cluster`);
+    }
+  });
+
+  it("aws prod: every bucket setting is kept with the retained bucket (protect, retainOnDelete); dev deletes them", () => {
+    const settings = ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration"];
+    for (const [stack, kept] of [["prod", true], ["dev", false]] as const) {
+      const d = planJson(stack);
+      for (const t of ["bucket:Bucket", ...settings]) {
+        const r = find(d, `aws:s3/${t}`);
+        assert.equal(r.options.protect, kept, `${stack} ${t} protect`);
+        assert.equal(r.options.retainOnDelete, kept, `${stack} ${t} retainOnDelete`);
+      }
+    }
+  });
+
+  it("aws restore: an empty prefix says 'no dump under …' (JMESPath on a missing Contents), otherwise picks the newest key", (t) => {
+    if (spawnSync("python3", ["-c", "import jmespath"]).status !== 0) return t.skip("needs python3 with jmespath (the AWS CLI's query language)");
+    const dir = mkdtempSync(path.join(tmpdir(), "s3-restore-"));
+    const bin = path.join(dir, "bin");
+    mkdirSync(bin);
+    // aws: list-objects-v2 answers from $LISTING (no Contents key when empty, as S3 does) and applies --query like the CLI (text output: null is None).
+    writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env python3
+import json, os, sys, jmespath
+a = sys.argv[1:]
+if a[:2] == ["s3api", "list-objects-v2"]:
+    try:
+        r = jmespath.search(a[a.index("--query") + 1], json.loads(os.environ["LISTING"]))
+    except Exception as e:
+        print(e, file=sys.stderr); sys.exit(255)
+    print("None" if r is None else r)
+elif a[:2] == ["s3", "cp"]:
+    print("copied", a[-2], file=sys.stderr)
+`);
+    chmodSync(path.join(bin, "aws"), 0o755);
+    const run = (listing: object) => spawnSync("sh", ["-c", s3Tool("us-east-1").download], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, BACKUP_URL: "s3://b/postgres", DUMP: "latest", RESTORE_FILE: path.join(dir, "r.dump"), LISTING: JSON.stringify(listing) }, encoding: "utf8" });
+    const empty = run({ KeyCount: 0 });
+    assert.notEqual(empty.status, 0);
+    assert.match(empty.stderr, /no dump under s3:\/\/b\/postgres/);
+    const some = run({ Contents: [{ Key: "postgres/voting-20260101T030000Z.dump" }, { Key: "postgres/voting-20260102T030000Z.dump" }] });
+    assert.equal(some.status, 0, some.stderr);
+    assert.match(some.stdout, /restoring s3:\/\/b\/postgres\/voting-20260102T030000Z\.dump/);
+  });
+});
+
 describe("database backups: the restore Job template", () => {
   for (const stack of ["dev", "gcp-prod", "local"] as const) {
     it(`${stack}: a valid Job (OpenAPI schema), admitted by every admission policy, restoring the newest dump into db in one transaction`, async () => {
@@ -543,8 +595,14 @@ describe("database backups: the alert", () => {
     assert.equal(backupMaxAgeHours(24), 3);
     const rule = (stack: string) =>
       arr(obj(find(planJson(stack), "kubernetes:monitoring.coreos.com/v1:PrometheusRule").inputs["spec"])["groups"]).flatMap((g) => arr(obj(g)["rules"]).map(obj)).find((r) => r["alert"] === "VotingBackupMissing");
-    assert.equal(rule("prod")!["expr"], 'time() - kube_cronjob_status_last_successful_time{namespace="voting",cronjob="postgres-backup"} > 133200');
+    const sel = '{namespace="voting",cronjob="postgres-backup"}';
+    assert.equal(rule("prod")!["expr"], backupMissingExpr("voting", "postgres-backup", 37));
     assert.ok(rule("local"));
+    const [lastTooOld, neverSucceeded] = String(rule("prod")!["expr"]).split(") or (");
+    assert.equal(lastTooOld, `(time() - kube_cronjob_status_last_successful_time${sel} > 133200`);
+    // kube-state-metrics has no last-success series until a first success: a CronJob that never
+    // succeeded fires once it is older than the limit (by its creation time), and only then.
+    assert.equal(neverSucceeded, `time() - kube_cronjob_created${sel} > 133200 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time${sel})`);
   });
 });
 
