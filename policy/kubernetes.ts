@@ -182,6 +182,10 @@ export function externalExposure(type: string, props: Obj): string | undefined {
     // AWS Load Balancer Controller: scheme defaults to internal; GKE: external unless the gce-internal class.
     // (kubernetes-sigs/aws-load-balancer-controller docs, guide/ingress/annotations; GKE "Ingress for internal Application Load Balancers")
     const cls = String(spec["ingressClassName"] ?? annotations["kubernetes.io/ingress.class"] ?? "");
+    // An IngressGroup member is served by the group's ALB, internet-facing when any member (in any
+    // namespace) says so (v3.5.0 pkg/ingress/model_build_load_balancer.go, group_loader.go; docs
+    // guide/ingress/annotations.md, IngressGroup security note).
+    if (annotations["alb.ingress.kubernetes.io/group.name"] !== undefined) return "an ALB Ingress in an IngressGroup";
     if (cls === "alb" || annotations["alb.ingress.kubernetes.io/scheme"] !== undefined) {
       return annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing" ? "an internet-facing ALB Ingress" : undefined;
     }
@@ -197,7 +201,9 @@ export function externalExposure(type: string, props: Obj): string | undefined {
   if (type === INGRESS_CLASS_PARAMS) {
     // AWS Load Balancer Controller: an IngressClassParams' scheme overrides every Ingress of its class,
     // whatever their annotations say (docs guide/ingress/ingress_class.md, "spec.scheme").
-    return spec["scheme"] === "internet-facing" ? "an IngressClassParams with scheme internet-facing" : undefined;
+    // spec.group puts every Ingress of its class into that IngressGroup (over their annotation).
+    if (spec["scheme"] === "internet-facing") return "an IngressClassParams with scheme internet-facing";
+    return spec["group"] !== undefined ? "an IngressClassParams with spec.group" : undefined;
   }
   return undefined;
 }
@@ -226,7 +232,7 @@ export function ingressClassParamsNamespaces(props: Obj): string[] | undefined {
 export const loadBalancersAllowed: ResourceValidationPolicy = {
   name: "k8s-loadbalancer-allowed",
   description:
-    "Internet-facing exposure only where allowed (each costs money and faces the internet): LoadBalancer Services by name, Ingresses and Gateways by name or namespace, an ALB IngressClassParams with scheme internet-facing only when its namespaceSelector confines it to those namespaces.",
+    "Internet-facing exposure only where allowed (each costs money and faces the internet): LoadBalancer Services by name, Ingresses and Gateways by name or namespace, an ALB Ingress in an IngressGroup like an internet-facing one, an ALB IngressClassParams with scheme internet-facing or spec.group only when its namespaceSelector confines it to those namespaces.",
   configSchema: {
     properties: {
       allowed: { type: "array", items: { type: "string" }, default: [] },

@@ -28,26 +28,32 @@ export const SYSTEM_NAMESPACES = [
   "kube-system",
   "kube-public",
   "kube-node-lease",
-  // GKE: managed components and Managed Service for Prometheus.
+  // GKE: managed components and Managed Service for Prometheus (gmp-system on older clusters,
+  // gke-gmp-system on newer ones); the gke-managed-* ones GKE Autopilot itself keeps out of tenants'
+  // ValidatingAdmissionPolicies (the NotIn list it adds to their namespaceSelector).
   "gke-managed-system",
   "gke-managed-cim",
   "gke-managed-filestorecsi",
   "gke-managed-volumepopulator",
+  "gke-managed-parallelstorecsi",
+  "gke-managed-lustrecsi",
+  "gke-managed-checkpointing",
+  "gke-managed-otel",
+  "gke-managed-mldiagnostics",
+  "gke-managed-networking-dra-driver",
+  "gke-managed-pod-snapshots",
+  "gke-gmp-system",
   "gmp-system",
   "gmp-public",
-  // EKS add-ons that install into their own namespaces (CloudWatch observability, GuardDuty runtime monitoring).
+  // EKS add-ons that install into their own namespaces (CloudWatch observability, GuardDuty runtime
+  // monitoring, Network Flow Monitor agent).
   "amazon-cloudwatch",
   "amazon-guardduty",
+  "amazon-network-flow-monitor",
 ] as const;
-
-/** Prefixes of namespaces the clouds create for their add-ons (GKE CSI drivers, EKS observability...). */
-export const SYSTEM_NAMESPACE_PREFIXES = ["gke-", "gmp-", "amazon-"] as const;
-
-/** Leaves out objects in namespaces whose names start with a cloud's add-on prefix. */
-const NOT_IN_CLOUD_NAMESPACE = {
-  name: "not-in-a-cloud-add-on-namespace",
-  expression: `!has(object.metadata.namespace) || !(${SYSTEM_NAMESPACE_PREFIXES.map((p) => `object.metadata.namespace.startsWith('${p}')`).join(" || ")})`,
-};
+// Exact names, not prefixes: a prefix (amazon-*) let anyone who may create a namespace exempt it.
+// And only the control plane may create a namespace with one of these names (NAMESPACE_RULE), so
+// the exemption cannot be self-granted on a cluster that lacks the add-on either.
 
 /** GatewayClasses whose Gateways are not reachable from the internet (the pack's list), besides GKE's internal ones. */
 export const INTERNAL_GATEWAY_CLASSES = ["amazon-vpc-lattice"];
@@ -80,7 +86,14 @@ export interface Rule {
   readonly watched?: (o: "object" | "oldObject") => string[];
 }
 
-const spec = (o: string) => [`${o}.spec`];
+/** `o.<path>` or `''` when any step of the path is absent. */
+const field = (o: string, path: string) => {
+  const steps = path.split(".");
+  const guards = steps.map((_, i) => `has(${o}.${steps.slice(0, i + 1).join(".")})`);
+  return `(${guards.join(" && ")} ? ${o}.${path} : '')`;
+};
+/** An annotation's value, or `''` when absent. */
+const annotation = (o: string, key: string) => `(has(${o}.metadata.annotations) && '${key}' in ${o}.metadata.annotations ? ${o}.metadata.annotations['${key}'] : '')`;
 
 /** The match condition that skips an UPDATE leaving what a rule reads unchanged. */
 export function ratchetCondition(watched: (o: "object" | "oldObject") => string[]) {
@@ -93,7 +106,7 @@ export function ratchetCondition(watched: (o: "object" | "oldObject") => string[
 const list = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(", ")}]`;
 
 const POD_SHAPES = [
-  { suffix: "pods", resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }], spec: "object.spec" },
+  { suffix: "pods", resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }], spec: "object.spec", path: "spec" },
   {
     suffix: "workloads",
     resourceRules: [
@@ -101,9 +114,10 @@ const POD_SHAPES = [
       { apiGroups: ["batch"], apiVersions: ["v1"], resources: ["jobs"] },
     ],
     spec: "object.spec.template.spec",
+    path: "spec.template.spec",
   },
   // A CronJob's pods would otherwise be denied only as its Jobs, at every schedule, silently.
-  { suffix: "cronjobs", resourceRules: [{ apiGroups: ["batch"], apiVersions: ["v1"], resources: ["cronjobs"] }], spec: "object.spec.jobTemplate.spec.template.spec" },
+  { suffix: "cronjobs", resourceRules: [{ apiGroups: ["batch"], apiVersions: ["v1"], resources: ["cronjobs"] }], spec: "object.spec.jobTemplate.spec.template.spec", path: "spec.jobTemplate.spec.template.spec" },
 ] as const;
 
 const podVariables = (spec: string) => [
@@ -172,6 +186,11 @@ export interface ExposureAllowList {
   readonly ingressNamespaces: readonly string[];
 }
 
+const SCHEME = "alb.ingress.kubernetes.io/scheme";
+const GROUP_NAME = "alb.ingress.kubernetes.io/group.name";
+/** The annotations the Ingress rule reads. */
+const INGRESS_ANNOTATIONS = ["kubernetes.io/ingress.class", SCHEME, GROUP_NAME];
+
 function exposureRules(x: ExposureAllowList): Rule[] {
   const id = "(object.metadata.namespace + '/' + object.metadata.name)";
   const allowed = `${id} in ${list(x.allowed)}`;
@@ -181,7 +200,8 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       name: "exposure-services",
       scope: "cluster",
-      watched: spec,
+      // Only the type: the deployment tools' and controllers' other writes (ports, selectors) are no exposure.
+      watched: (o) => [field(o, "spec.type")],
       resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["services"] }],
       variables: [],
       validations: [{ expression: `object.spec.type != 'LoadBalancer' || ${allowed}`, message: `LoadBalancer Services only where allowed: ${x.allowed.join(", ") || "none"} (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
@@ -189,15 +209,20 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       name: "exposure-ingresses",
       scope: "cluster",
-      watched: (o) => [`${o}.spec`, `(has(${o}.metadata.annotations) ? ${o}.metadata.annotations : {})`],
+      // What the rule reads, not every annotation (kubectl's last-applied-configuration, ingress-gce's status annotations).
+      watched: (o) => [field(o, "spec.ingressClassName"), ...INGRESS_ANNOTATIONS.map((k) => annotation(o, k))],
       resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], resources: ["ingresses"] }],
       variables: [
         { name: "annotations", expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}" },
         { name: "ingressClass", expression: "has(object.spec.ingressClassName) ? object.spec.ingressClassName : ('kubernetes.io/ingress.class' in variables.annotations ? variables.annotations['kubernetes.io/ingress.class'] : '')" },
-        // AWS Load Balancer Controller: internal unless scheme internet-facing; GKE: external unless gce-internal.
+        // AWS Load Balancer Controller: internal unless scheme internet-facing, and an IngressGroup
+        // member is served by the group's ALB, internet-facing when any member says so, in any
+        // namespace (v3.5.0 pkg/ingress/model_build_load_balancer.go, group_loader.go; docs
+        // guide/ingress/annotations.md "IngressGroup" security note): a group name is exposure.
+        // GKE: external unless gce-internal.
         {
           name: "external",
-          expression: "(variables.ingressClass == 'alb' || 'alb.ingress.kubernetes.io/scheme' in variables.annotations) ? ('alb.ingress.kubernetes.io/scheme' in variables.annotations && variables.annotations['alb.ingress.kubernetes.io/scheme'] == 'internet-facing') : variables.ingressClass != 'gce-internal'",
+          expression: `'${GROUP_NAME}' in variables.annotations || ((variables.ingressClass == 'alb' || '${SCHEME}' in variables.annotations) ? ('${SCHEME}' in variables.annotations && variables.annotations['${SCHEME}'] == 'internet-facing') : variables.ingressClass != 'gce-internal')`,
         },
       ],
       validations: [{ expression: `!variables.external || ${allowed} || ${inNamespaces}`, message: `Internet-facing Ingresses only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
@@ -205,7 +230,7 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       name: "exposure-gateways",
       scope: "cluster",
-      watched: spec,
+      watched: (o) => [`${o}.spec.gatewayClassName`],
       resourceRules: [{ apiGroups: ["gateway.networking.k8s.io"], apiVersions: ["v1"], resources: ["gateways"] }],
       variables: [],
       validations: [{ expression: `object.spec.gatewayClassName.matches('internal|rilb') || object.spec.gatewayClassName in ${list(INTERNAL_GATEWAY_CLASSES)} || ${allowed} || ${inNamespaces}`, message: `External Gateways only in ${x.ingressNamespaces.join(", ") || "no namespace"} or where allowed (k8s-loadbalancer-allowed).`, reason: "Forbidden" }],
@@ -213,15 +238,19 @@ function exposureRules(x: ExposureAllowList): Rule[] {
     {
       // AWS Load Balancer Controller: an IngressClassParams' scheme overrides every Ingress of its
       // class, whatever their annotations say (docs guide/ingress/ingress_class.md, "spec.scheme"), so
-      // an internet-facing one must be confined to the Ingress namespaces by its namespaceSelector.
+      // an internet-facing one must be confined to the Ingress namespaces by its namespaceSelector. So
+      // must one with spec.group: it puts every Ingress of its class into that IngressGroup (it wins
+      // over the annotation, v3.5.0 group_loader.go), whose ALB may be internet-facing.
       name: "exposure-ingressclassparams",
       scope: "cluster",
+      // spec is optional (the chart's own alb IngressClassParams has none).
+      watched: (o) => [`(has(${o}.spec) ? ${o}.spec : {})`],
       resourceRules: [{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["v1beta1"], resources: ["ingressclassparams"] }],
       variables: [],
       validations: [
         {
-          expression: `!has(object.spec) || !has(object.spec.scheme) || object.spec.scheme != 'internet-facing' || (has(object.spec.namespaceSelector) && ((has(object.spec.namespaceSelector.matchLabels) && '${NAMESPACE_NAME}' in object.spec.namespaceSelector.matchLabels && object.spec.namespaceSelector.matchLabels['${NAMESPACE_NAME}'] in ${namespaces}) || (has(object.spec.namespaceSelector.matchExpressions) && object.spec.namespaceSelector.matchExpressions.exists(e, e.key == '${NAMESPACE_NAME}' && e.operator == 'In' && has(e.values) && e.values.all(n, n in ${namespaces})))))`,
-          message: `An internet-facing IngressClassParams confines its namespaceSelector (${NAMESPACE_NAME}) to ${x.ingressNamespaces.join(", ") || "no namespace"} (k8s-loadbalancer-allowed).`,
+          expression: `!has(object.spec) || ((!has(object.spec.scheme) || object.spec.scheme != 'internet-facing') && !has(object.spec.group)) || (has(object.spec.namespaceSelector) && ((has(object.spec.namespaceSelector.matchLabels) && '${NAMESPACE_NAME}' in object.spec.namespaceSelector.matchLabels && object.spec.namespaceSelector.matchLabels['${NAMESPACE_NAME}'] in ${namespaces}) || (has(object.spec.namespaceSelector.matchExpressions) && object.spec.namespaceSelector.matchExpressions.exists(e, e.key == '${NAMESPACE_NAME}' && e.operator == 'In' && has(e.values) && e.values.all(n, n in ${namespaces})))))`,
+          message: `An internet-facing IngressClassParams, or one with spec.group, confines its namespaceSelector (${NAMESPACE_NAME}) to ${x.ingressNamespaces.join(", ") || "no namespace"} (k8s-loadbalancer-allowed).`,
           reason: "Forbidden",
         },
       ],
@@ -243,15 +272,20 @@ const NAMESPACE_RULE: Rule = {
   resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["namespaces"] }],
   variables: [],
   matchConditions: [
-    // "default" exists in every cluster without a Pod Security label; its pods are still gated.
-    { name: "not-a-system-namespace", expression: `!(object.metadata.name in ${list([...SYSTEM_NAMESPACES, "default"])}) && ${SYSTEM_NAMESPACE_PREFIXES.map((p) => `!object.metadata.name.startsWith('${p}')`).join(" && ")}` },
     // Namespaces the control plane and the clouds' controllers create for their add-ons: named
     // identities only (not every system:serviceaccount:*, which includes CI runners, Argo CD, Flux).
     { name: "not-a-controller", expression: `!(request.userInfo.username in ${list(CONTROLLER_USERS)}) && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:') && !request.userInfo.username.startsWith('eks:')` },
   ],
   validations: [
     {
-      expression: "has(object.metadata.labels) && 'pod-security.kubernetes.io/enforce' in object.metadata.labels && object.metadata.labels['pod-security.kubernetes.io/enforce'] in ['baseline', 'restricted']",
+      // The exempt names are the control plane's: anyone else creating one would exempt it from every rule.
+      expression: `request.operation != 'CREATE' || !(object.metadata.name in ${list(SYSTEM_NAMESPACES)})`,
+      message: `Only the control plane creates the namespaces exempt from these policies (${SYSTEM_NAMESPACES.join(", ")}) (k8s-namespace-pod-security).`,
+      reason: "Forbidden",
+    },
+    {
+      // "default" exists in every cluster without a Pod Security label; its pods are still gated.
+      expression: `object.metadata.name in ${list([...SYSTEM_NAMESPACES, "default"])} || (has(object.metadata.labels) && 'pod-security.kubernetes.io/enforce' in object.metadata.labels && object.metadata.labels['pod-security.kubernetes.io/enforce'] in ['baseline', 'restricted'])`,
       message: "Namespaces enforce a Pod Security Standard: label pod-security.kubernetes.io/enforce baseline or restricted (k8s-namespace-pod-security).",
     },
   ],
@@ -266,11 +300,14 @@ export interface AdmissionRulesArgs {
 /** Every rule, in the order they are created. */
 export function admissionRules(a: AdmissionRulesArgs): Rule[] {
   const podRules = POD_SHAPES.flatMap((shape): Rule[] => [
-    { name: `baseline-${shape.suffix}`, scope: "cluster", watched: spec, resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })), variables: podVariables(shape.spec), validations: baselineValidations() },
+    { name: `baseline-${shape.suffix}`, scope: "cluster", watched: (o) => [`${o}.${shape.path}`], resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })), variables: podVariables(shape.spec), validations: baselineValidations() },
     {
       name: `workloads-${shape.suffix}`,
       scope: "app",
-      watched: spec,
+      // The pod spec only: the deployment controller scales an old ReplicaSet by an UPDATE of
+      // spec.replicas (kubernetes pkg/controller/deployment/sync.go, scaleReplicaSet), which must not
+      // be denied for a template that predates a rule. (object.kind, read by the probes check, is immutable.)
+      watched: (o) => [`${o}.${shape.path}`],
       resourceRules: shape.resourceRules.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources] })),
       variables: podVariables(shape.spec),
       validations: workloadValidations(a.requireDigest, shape.suffix === "workloads"),
@@ -288,7 +325,7 @@ const OPERATIONS = ["CREATE", "UPDATE"];
 
 /** The ValidatingAdmissionPolicy object of a rule. */
 export function policyObject(rule: Rule) {
-  const conditions = [...(rule.matchConditions ?? (rule.scope === "cluster" ? [NOT_IN_CLOUD_NAMESPACE] : [])), ...(rule.watched ? [ratchetCondition(rule.watched)] : [])];
+  const conditions = [...(rule.matchConditions ?? []), ...(rule.watched ? [ratchetCondition(rule.watched)] : [])];
   return {
     apiVersion: "admissionregistration.k8s.io/v1" as const,
     kind: "ValidatingAdmissionPolicy" as const,
@@ -314,7 +351,16 @@ export function bindingObject(rule: Rule, appNamespace: string, actions: readonl
       policyName: `voting-platform-${rule.name}`,
       validationActions: [...actions],
       matchResources: {
-        namespaceSelector: rule.scope === "app" ? { matchLabels: { [key]: appNamespace } } : { matchExpressions: [{ key, operator: "NotIn", values: [...SYSTEM_NAMESPACES, ...excludeNamespaces] }] },
+        // Namespaces are selected by their own labels: the namespace rule sees the system names too
+        // (to keep their creation to the control plane).
+        namespaceSelector:
+          rule.scope === "app"
+            ? { matchLabels: { [key]: appNamespace } }
+            : rule.name === NAMESPACE_RULE.name
+              ? excludeNamespaces.length
+                ? { matchExpressions: [{ key, operator: "NotIn", values: [...excludeNamespaces] }] }
+                : {}
+              : { matchExpressions: [{ key, operator: "NotIn", values: [...SYSTEM_NAMESPACES, ...excludeNamespaces] }] },
       },
     },
   };

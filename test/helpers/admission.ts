@@ -83,7 +83,21 @@ export function admit(policy: Obj, binding: Obj, object: Obj, username = "kubern
   const clusterScoped = CLUSTER_SCOPED.includes(String(object["kind"]));
   if ((!clusterScoped || object["kind"] === "Namespace") && !selects(selector, nsLabels)) return { matched: false, failures: [] };
   const context: Obj = { object, oldObject, request: { operation, userInfo: { username } }, namespaceObject: clusterScoped ? null : { metadata: { name: nsName, labels: nsLabels } } };
-  for (const c of arr(spec["matchConditions"]).map(obj)) if (cel(String(c["expression"]), context) !== true) return { matched: false, failures: [] };
+  // Every match condition: any false skips the policy; otherwise an error denies (failurePolicy Fail;
+  // k8s.io/apiserver webhook/matchconditions/matcher.go, policy/validating/validator.go).
+  const errors: string[] = [];
+  for (const c of arr(spec["matchConditions"]).map(obj)) {
+    let r: unknown;
+    try {
+      r = cel(String(c["expression"]), context);
+    } catch (err) {
+      errors.push(`match condition ${String(c["name"])} failed: ${(err as Error).message}`);
+      continue;
+    }
+    if (r === false) return { matched: false, failures: [] };
+    if (r !== true) errors.push(`match condition ${String(c["name"])} returned ${JSON.stringify(r)}`);
+  }
+  if (errors.length) return { matched: true, failures: errors };
   const variables: Obj = {};
   context["variables"] = variables;
   for (const v of arr(spec["variables"]).map(obj)) variables[String(v["name"])] = cel(String(v["expression"]), context);

@@ -138,6 +138,16 @@ const cases: [string, Case][] = [
     },
   ],
   [
+    "ALB Ingress joining an IngressGroup (whose ALB another member may make internet-facing) outside the Ingress namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      config: { allowed: [], ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "admin", namespace: "ops", annotations: {} }, spec: { ingressClassName: "alb" } }),
+      breakIt: (i) => (((i["metadata"] as Obj)["annotations"] as Obj)["alb.ingress.kubernetes.io/group.name"] = "voting-platform-prod"),
+    },
+  ],
+  [
     "GKE Ingress (external by default) outside the allowed namespaces",
     { policy: k8sP.loadBalancersAllowed, type: "kubernetes:networking.k8s.io/v1:Ingress", config: { ingressNamespaces: ["web"] }, good: () => ({ metadata: { name: "site", namespace: "web" }, spec: {} }), breakIt: (i) => ((i["metadata"] as Obj)["namespace"] = "ops") },
   ],
@@ -171,6 +181,16 @@ const cases: [string, Case][] = [
       config: { ingressNamespaces: ["web"] },
       good: () => ({ metadata: { name: "public" }, spec: { scheme: "internal" } }),
       breakIt: (p) => ((p["spec"] as Obj)["scheme"] = "internet-facing"),
+    },
+  ],
+  [
+    "ALB IngressClassParams with spec.group (every Ingress of its class joins that IngressGroup) not confined to the Ingress namespaces",
+    {
+      policy: k8sP.loadBalancersAllowed,
+      type: k8sP.INGRESS_CLASS_PARAMS,
+      config: { ingressNamespaces: ["web"] },
+      good: () => ({ metadata: { name: "grouped" }, spec: { group: { name: "voting-platform-prod" }, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } } } }),
+      breakIt: (p) => delete (p["spec"] as Obj)["namespaceSelector"],
     },
   ],
   [
