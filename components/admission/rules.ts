@@ -259,12 +259,13 @@ function exposureRules(x: ExposureAllowList): Rule[] {
 }
 
 /**
- * Control-plane identities that create namespaces (Kubernetes: system:apiserver,
- * system:kube-controller-manager; GKE's addon manager). EKS's own identities are eks:* (e.g.
- * eks:addon-manager), kube-system's service accounts system:serviceaccount:kube-system:*.
+ * Control-plane identities that create namespaces: every user name under the reserved `system:`
+ * prefix except service accounts (Kubernetes RBAC docs: "The system: prefix is reserved for
+ * Kubernetes system use"; EKS access entries refuse user names starting with system:, and GKE's
+ * own components, whose exact names are not published, use it: system:addon-manager,
+ * system:gcp-controller-manager...), kube-system's service accounts, and EKS's eks:* identities
+ * (eks:addon-manager). Used by the namespace rule's match condition below.
  */
-export const CONTROLLER_USERS = ["system:apiserver", "system:kube-controller-manager", "system:kube-scheduler", "system:addon-manager"] as const;
-
 const NAMESPACE_RULE: Rule = {
   name: "namespace-pod-security",
   scope: "cluster",
@@ -274,7 +275,9 @@ const NAMESPACE_RULE: Rule = {
   matchConditions: [
     // Namespaces the control plane and the clouds' controllers create for their add-ons: named
     // identities only (not every system:serviceaccount:*, which includes CI runners, Argo CD, Flux).
-    { name: "not-a-controller", expression: `!(request.userInfo.username in ${list(CONTROLLER_USERS)}) && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:') && !request.userInfo.username.startsWith('eks:')` },
+    // By the reserved prefix rather than a list: a GKE component missing from a list would have its
+    // namespace refused.
+    { name: "not-a-controller", expression: `!(request.userInfo.username.startsWith('system:') && !request.userInfo.username.startsWith('system:serviceaccount:')) && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:') && !request.userInfo.username.startsWith('eks:')` },
   ],
   validations: [
     {

@@ -316,6 +316,8 @@ describe("admission policies deny what the pack forbids", () => {
     assert.match(denials(doc, ns("kube-system", { "pod-security.kubernetes.io/enforce": "baseline" })).join(), /Only the control plane creates/);
     assert.deepEqual(denials(doc, ns("amazon-cloudwatch"), "eks:addon-manager"), []);
     assert.deepEqual(denials(doc, ns("gmp-system"), "system:addon-manager"), []);
+    assert.deepEqual(denials(doc, ns("gke-managed-system"), "system:gcp-controller-manager"), [], "any system: component, not a list");
+    assert.match(denials(doc, ns("gke-managed-system"), "system:serviceaccount:team:deployer").join(), /Only the control plane creates/);
     const update = (oldObject: Obj, object: Obj) => deployed(doc).flatMap(({ policy, binding }) => admit(policy, binding, object, "kubernetes-admin", oldObject).failures);
     assert.deepEqual(update(ns("kube-system"), ns("kube-system", { team: "platform" })), [], "an admin may label an existing system namespace");
     assert.deepEqual(denials(doc, ns("team"), "system:serviceaccount:kube-system:addon-manager"), []);
