@@ -9,18 +9,16 @@ import { BACKUP_CRONJOB, BACKUP_SERVICE_ACCOUNT, DatabaseBackup, RESTORE_SERVICE
 import { METRICS_LABEL, SERVICE_NAMES } from "./components/voting-app/manifests";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, alertUrls, loadSettings } from "./stacks/config";
-import { shrunkVolumes, volumeSizes } from "./stacks/volumes";
+import { lastAppliedOutputs, shrunkVolumes, volumeSizes } from "./stacks/volumes";
 import { runsPerDay } from "./stacks/cron";
 
 const settings = loadSettings();
 
-// Volumes only grow: the sizes this stack last applied, read back from its own outputs (a
-// StackReference to the running stack reads its last completed update: pulumi/pulumi#3722),
-// gate every claim size; a smaller one stops the preview with the key to change.
-const lastApplied = new pulumi.StackReference("last-applied", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+// Volumes only grow: the sizes this stack last applied, read back from its own outputs, gate every
+// claim size; a smaller one stops the preview with the key to change (see stacks/volumes.ts).
 const sizes = volumeSizes(settings);
-const checkedSizes = lastApplied.getOutput("volumeSizesGb").apply((previous: unknown) => {
-  const problems = shrunkVolumes(previous, sizes, settings.size);
+const checkedSizes = lastAppliedOutputs(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`).apply((previous) => {
+  const problems = shrunkVolumes(previous["volumeSizesGb"], sizes, settings.size);
   if (problems.length > 0) throw new ConfigError(problems, "shrinking volume");
   return sizes;
 });

@@ -18,6 +18,20 @@ export interface ClaimArgs {
 }
 
 /**
+ * The claim Patch's annotations.
+ * - patchForce: the StatefulSet controller owns the fields it created; the first apply takes them over.
+ * - skipAwait: a claim Patch is a new resource (a Create) on stacks whose claim already exists and is
+ *   Bound. pulumi-kubernetes' claim awaiter (provider/pkg/await/awaiters.go,
+ *   untilCoreV1PersistentVolumeClaimReady) accepts Bound only on an Update (lastOutputs set) and, on a
+ *   Create with a WaitForFirstConsumer class (every class here: gp3-encrypted, pd-balanced, kind's
+ *   standard), waits for Pending: a Bound claim times out after 5 minutes and fails the `up`
+ *   (pulumi-kubernetes#4179/#4181 fixed the Update path only). skipAwait is read before any awaiter
+ *   (provider/pkg/metadata/overrides.go ReadyCondition: SkipAwaitLogic(inputs) → no-op condition).
+ *   Nothing downstream needs the claim Bound: the StatefulSet and Helm waits cover that.
+ */
+export const CLAIM_PATCH_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" };
+
+/**
  * A StatefulSet's claim, applied by the program before its StatefulSet: a server-side apply of the
  * whole claim (name, access mode, class, size), so that
  * - on a first install it creates the claim, which the StatefulSet controller then uses (it creates
@@ -43,7 +57,7 @@ export function statefulSetClaim(name: string, a: ClaimArgs, opts: pulumi.Custom
   return new k8s.core.v1.PersistentVolumeClaimPatch(
     name,
     {
-      metadata: { name: a.claimName, namespace: a.namespace, labels: { ...a.labels }, annotations: { "pulumi.com/patchForce": "true" } },
+      metadata: { name: a.claimName, namespace: a.namespace, labels: { ...a.labels }, annotations: { ...CLAIM_PATCH_ANNOTATIONS } },
       spec: { accessModes: ["ReadWriteOnce"], storageClassName: a.storageClassName, resources: { requests: { storage } } },
     },
     { ...opts, retainOnDelete: true, ignoreChanges: ["spec.storageClassName", "spec.accessModes"] },

@@ -3,7 +3,23 @@
 // (@pulumi/eks, @pulumi/awsx) get the outputs the program reads; their children exist only in a
 // real preview.
 
-import type { CallMock, StateMock } from "./mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { READ_STACK_OUTPUTS } from "../stacks/volumes";
+import { UNKNOWN, type CallMock, type StateMock } from "./mocks";
+
+/**
+ * The engine's `pulumi:pulumi:readStackOutputs` as the program calls it: for its own stack only
+ * (`<org>/<project>/<stack>`; offline the org is "organization", as on a self-managed backend), it
+ * answers `previousOutputs` — a saved plan's outputs (`--diff <plan.json>`, the stack as last applied),
+ * or none (a stack's first update). Any other name fails: the program reads no other stack.
+ */
+export function readStackOutputsMock(previousOutputs: Readonly<Record<string, unknown>> | undefined): CallMock {
+  return (inputs) => {
+    const own = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+    if (inputs["name"] !== own) throw new Error(`offline plan: ${READ_STACK_OUTPUTS} for '${String(inputs["name"])}', expected the stack itself ('${own}')`);
+    return { name: own, outputs: { ...(previousOutputs ?? {}) }, secretOutputNames: [] };
+  };
+}
 
 const ACCOUNT = "111122223333";
 /** A reserved global IPv4 (TEST-NET-3, RFC 5737). */
@@ -24,6 +40,7 @@ export const CALLER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admins/
 const ASSUMED_ROLE = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
 
 export const CALLS: Readonly<Record<string, CallMock>> = {
+  [READ_STACK_OUTPUTS]: readStackOutputsMock(undefined),
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: CALLER_ARN, userId: "AROAEXAMPLEOFFLINEPLAN:offline-plan", id: ACCOUNT }),
   // Like the data source: for an assumed-role ARN the role behind it, otherwise the ARN itself.
   "aws:iam/getSessionContext:getSessionContext": (inputs) => {
@@ -103,9 +120,9 @@ export const STATES: Readonly<Record<string, StateMock>> = {
   "aws:s3/bucket:Bucket": (name) => ({ bucket: `${name}-0a1b2c3`, arn: `arn:aws:s3:::${name}-0a1b2c3` }),
   "gcp:storage/bucket:Bucket": (name, inputs) => ({ name: `${name}-0a1b2c3`, url: `gs://${name}-0a1b2c3`, location: String(inputs["location"] ?? "").toUpperCase() }),
   "gcp:compute/globalAddress:GlobalAddress": () => ({ address: GLOBAL_ADDRESS }),
-  // Whether generateServiceIdentity returns the GKE agent's email is not documented (it does for some
-  // services, not for others: hashicorp/terraform-provider-google#18649): offline it returns none,
-  // so the plan shows the program's fallback, the documented address.
-  "gcp:projects/serviceIdentity:ServiceIdentity": () => ({ email: "" }),
+  // A new ServiceIdentity's email is known only once generateServiceIdentity has run (and not for
+  // every service: hashicorp/terraform-provider-google#18649): unknown in a preview, as it is for every
+  // existing stack that gains the resource. The program does not build on it.
+  "gcp:projects/serviceIdentity:ServiceIdentity": () => ({ email: UNKNOWN }),
   "gcp:serviceaccount/account:Account": (name, inputs) => ({ email: `${String(inputs["accountId"] ?? name)}@example-project.iam.gserviceaccount.com` }),
 };

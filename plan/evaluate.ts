@@ -12,8 +12,9 @@ import { PACK_NAME, policies } from "../policy/policies";
 import { ConfigError, readSettings } from "../stacks/config";
 import { formatProblem, type ConfigWarning } from "../stacks/settings";
 import { validateSettings } from "../stacks/validate";
-import { CALLS, STATES } from "./cloud-mocks";
-import { StrictMocks, recordRegistrations, sanitize, settle, type StateMock } from "./mocks";
+import { READ_STACK_OUTPUTS } from "../stacks/volumes";
+import { CALLS, STATES, readStackOutputsMock } from "./cloud-mocks";
+import { StrictMocks, recordRegistrations, sanitize, settle } from "./mocks";
 import { evaluatePolicies, readPolicyConfig } from "./policy";
 import type { PlanDocument } from "./record";
 import { SECRET, readStackConfig } from "./stackfile";
@@ -57,15 +58,6 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   return value;
 }
 
-/**
- * The program reads its own last outputs through a StackReference (volume sizes only grow). Offline
- * the reference answers with `previousOutputs`: a saved plan's outputs (`--diff <plan.json>`, the
- * stack as last applied), or none (a stack's first update).
- */
-export function stackReferenceMock(previousOutputs: Readonly<Record<string, unknown>> | undefined): StateMock {
-  return () => ({ outputs: { ...(previousOutputs ?? {}) }, secretOutputNames: [] });
-}
-
 export async function evaluateStack(root: string, stack: string, configFile?: string, policyConfigOverride?: string, previousOutputs?: Readonly<Record<string, unknown>>): Promise<PlanDocument> {
   if (evaluated) throw new Error("evaluateStack runs once per process (the Pulumi runtime is global)");
   evaluated = true;
@@ -80,7 +72,7 @@ export async function evaluateStack(root: string, stack: string, configFile?: st
     throw new PlanConfigError([...config.problems, ...more].map(formatProblem), checked.warnings.map(formatProblem));
   }
   // dryRun: the plan is a preview (pulumi.runtime.isDryRun() is true, as in `pulumi preview`).
-  await pulumi.runtime.setMocks(new StrictMocks(CALLS, { ...STATES, "pulumi:pulumi:StackReference": stackReferenceMock(previousOutputs) }), config.project, stack, true, "organization");
+  await pulumi.runtime.setMocks(new StrictMocks({ ...CALLS, [READ_STACK_OUTPUTS]: readStackOutputsMock(previousOutputs) }, STATES), config.project, stack, true, "organization");
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const recorder = recordRegistrations();
 

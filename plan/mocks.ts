@@ -11,7 +11,8 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The wire form of an unknown value (what a preview shows as "[unknown]"). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Turns wire values into plain JSON: secrets "[secret]", unknowns "[unknown]", references their URN. */
 export function sanitize(v: unknown): unknown {

@@ -80,8 +80,11 @@ export class EksPlatform extends pulumi.ComponentResource implements Platform {
     this.storageClassName = addons.storageClass.metadata.name;
     // Nodes to run on, CoreDNS (the app resolves its peers, `redis` and `db`, by name) and the EBS
     // CSI driver (claims bind and attach through it). Destroy runs in reverse: the namespaces, and
-    // with them the claims, go before the driver that deletes their volumes; without this edge the
-    // add-on could be removed in the same step and leave the EBS volumes behind.
+    // with them the claims, are deleted before the driver that deletes their volumes. That narrows
+    // the race, it does not remove it: a namespace is gone once its claim objects are, while the
+    // PersistentVolumes' deletion (detach, DeleteVolume) by the CSI controller runs asynchronously
+    // after that, so with reclaimPolicy Delete (retainData off) an EBS volume can still be left when
+    // the add-on goes first (README "A volume left after destroy").
     this.workloadsWaitFor = [...nodeGroups, addons.coredns, addons.ebsCsi];
 
     // One ALB for vote and result, through the AWS Load Balancer Controller.

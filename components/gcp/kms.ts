@@ -28,9 +28,11 @@ export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pul
   // The GKE service agent exists only once GKE has made it for the project; naming it before that
   // fails the grant ("Service account ... does not exist"). A ServiceIdentity makes it exist
   // (Service Usage generateServiceIdentity; in @pulumi/gcp, which is built from the beta provider).
-  // The API returns the agent's email for some services and not for others
-  // (hashicorp/terraform-provider-google#18649), so the documented address is the fallback; the
-  // grant depends on the identity either way.
+  // The grant names the documented address (service-<project number>@container-engine-robot...,
+  // https://cloud.google.com/iam/docs/service-agents), known at preview, and only depends on the
+  // identity: its `email` is unknown until it exists (and not returned for every service:
+  // hashicorp/terraform-provider-google#18649), and `member` is ForceNew, so building on it would
+  // show every existing stack's grant as a replacement in previews.
   const agent = new gcp.projects.ServiceIdentity(`${name}-gke-agent`, { project: args.project, service: "container.googleapis.com" }, o);
   // An output-form invoke with dependsOn waits for the APIs (on a fresh project the lookup would
   // otherwise run before cloudresourcemanager is enabled).
@@ -41,16 +43,11 @@ export function createSecretsKey(name: string, args: SecretsKeyArgs, parent: pul
       cryptoKeyId: key.id,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       // The GKE service agent encrypts and decrypts Secrets; without this grant cluster creation fails.
-      member: pulumi.interpolate`serviceAccount:${agentEmail(agent.email, gkeServiceAgent(projectNumber))}`,
+      member: pulumi.interpolate`serviceAccount:${gkeServiceAgent(projectNumber)}`,
     },
     { ...o, dependsOn: [...o.dependsOn, agent] },
   );
   return { key, agentGrant };
-}
-
-/** The email a ServiceIdentity reports, or the documented address when the API returns none. */
-export function agentEmail(reported: pulumi.Input<string | undefined>, documented: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.all([reported, documented]).apply(([r, d]) => (r ? r : d));
 }
 
 /** The GKE service agent of a project (https://cloud.google.com/iam/docs/service-agents). */

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackOutputsMock } from "../../plan/cloud-mocks";
 import { diffPlans, replacingPaths, type PlanDiff } from "../../plan/diff";
 import type { PlanDocument } from "../../plan/record";
 import { ROOT, planJson, runPlan } from "../helpers/plan";
@@ -67,6 +69,34 @@ describe("a database size change", () => {
     // The same sizes again, or bigger: plans.
     const same = runPlan(["prod", "--json", "--diff", base]);
     assert.equal(same.code, 0, same.stderr);
+  });
+
+  it("every claim Patch skips the provider's await: a Create over a Bound claim would wait for Pending (WaitForFirstConsumer) and time out", () => {
+    for (const stack of ["local", "prod", "gcp-prod"]) {
+      const patches = planJson(stack).resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaimPatch");
+      assert.deepEqual(patches.map((r) => r.name).sort(), ["monitoring-prometheus-data-0", "voting-db-data"], stack);
+      for (const r of patches) {
+        const annotations = (r.inputs as { metadata: { annotations?: Record<string, string> } }).metadata.annotations ?? {};
+        assert.equal(annotations["pulumi.com/skipAwait"], "true", `${stack} ${r.name}`);
+        assert.equal(annotations["pulumi.com/patchForce"], "true", `${stack} ${r.name}`);
+        assert.equal(annotations["pulumi.com/waitFor"], undefined, "skipAwait wins; no second condition");
+      }
+    }
+  });
+
+  it("reads the last applied sizes with the engine's readStackOutputs invoke: no StackReference left in the state for refresh to re-read", () => {
+    for (const stack of ["local", "prod", "gcp-prod", "dev"]) {
+      const doc = planJson(stack);
+      assert.deepEqual(doc.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.urn), [], stack);
+      assert.equal(typeof (doc.outputs["volumeSizesGb"] as Record<string, number>)["database"], "number", stack);
+    }
+  });
+
+  it("the offline readStackOutputs answers for the stack itself only (strict, like every mock)", async () => {
+    await pulumi.runtime.setMocks({ call: () => ({}), newResource: () => ({ id: undefined, state: {} }) }, "voting-platform", "prod", true, "organization");
+    const mock = readStackOutputsMock({ volumeSizesGb: { database: 20 } });
+    assert.deepEqual(mock({ name: "organization/voting-platform/prod" })["outputs"], { volumeSizesGb: { database: 20 } });
+    assert.throws(() => mock({ name: "organization/voting-platform/dev" }), /expected the stack itself \('organization\/voting-platform\/prod'\)/);
   });
 
   it("the diff knows which changes replace a Kubernetes object", () => {

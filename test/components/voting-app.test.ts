@@ -224,7 +224,7 @@ describe("voting app on the local stack", () => {
     assert.ok(patch);
     // The name the StatefulSet controller gives the claim: <template>-<statefulset>-<ordinal>.
     const stsName = (sts.inputs["metadata"] as { name: string }).name;
-    assert.deepEqual(patch.inputs["metadata"], { name: `${template.metadata.name}-${stsName}-0`, namespace: "voting", labels: template.metadata.labels, annotations: { "pulumi.com/patchForce": "true" } });
+    assert.deepEqual(patch.inputs["metadata"], { name: `${template.metadata.name}-${stsName}-0`, namespace: "voting", labels: template.metadata.labels, annotations: { "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" } });
     // A whole claim, so that on a first install the apply creates it; the template's class and access mode.
     const tspec = (sts.inputs["spec"] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] }).volumeClaimTemplates[0]!.spec;
     assert.deepEqual(patch.inputs["spec"], { accessModes: tspec["accessModes"], storageClassName: tspec["storageClassName"], resources: { requests: { storage: "2Gi" } } });

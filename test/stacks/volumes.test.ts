@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { shrunkVolumes, type VolumeSizes } from "../../stacks/volumes";
+import * as pulumi from "@pulumi/pulumi";
+import { READ_STACK_OUTPUTS, lastAppliedOutputs, readLastApplied, shrunkVolumes, type VolumeSizes } from "../../stacks/volumes";
 
 const now: VolumeSizes = { database: 5, prometheus: 20, grafana: 2 };
 
@@ -23,5 +24,29 @@ describe("volumes only grow (shrunkVolumes)", () => {
     assert.deepEqual(problems.map((p) => [p.key, p.value]), [["databaseStorageGb", 5], ["prometheusStorageGb", 20], ["size", "medium"]]);
     assert.match(problems[0]!.message, /from 20 GB to 5 GB.*set databaseStorageGb to 20 or more/);
     assert.match(problems[2]!.message, /at least 5 GB/);
+    // An `up --skip-preview` (CI) has applied what does not wait for the sizes: the message does not say "nothing".
+    for (const p of problems) assert.match(p.message, /The claims, the database StatefulSet and the monitoring releases were not applied \(in a preview, nothing was\)\.$/);
+  });
+});
+
+describe("reading the sizes last applied (lastAppliedOutputs)", () => {
+
+  it("calls the engine's readStackOutputs for the given stack and answers its outputs ({} when none)", async () => {
+    const asked: unknown[] = [];
+    let answer: Record<string, unknown> = { outputs: { volumeSizesGb: { database: 20 } } };
+    await pulumi.runtime.setMocks({ call: (a) => (asked.push([a.token, a.inputs]), answer), newResource: () => ({ id: undefined, state: {} }) }, "voting-platform", "prod", true, "organization");
+    const read = lastAppliedOutputs("organization/voting-platform/prod");
+    assert.deepEqual(await new Promise((resolve) => read.apply(resolve)), { volumeSizesGb: { database: 20 } });
+    assert.deepEqual(asked, [[READ_STACK_OUTPUTS, { name: "organization/voting-platform/prod" }]]);
+    answer = {};
+    assert.deepEqual(await readLastApplied("organization/voting-platform/prod"), {});
+  });
+
+  it("a failed read stops the program with a RunError naming the fix for an old self-managed backend", async () => {
+    await pulumi.runtime.setMocks({ call: () => {
+      // The engine's gRPC error: the SDK rethrows `new Error(err.details)`.
+      throw Object.assign(new Error("invalid stack name"), { details: "invalid stack name" });
+    }, newResource: () => ({ id: undefined, state: {} }) }, "voting-platform", "prod", true, "organization");
+    await assert.rejects((readLastApplied("organization/voting-platform/prod")), (e: unknown) => e instanceof pulumi.RunError && /invalid stack name/.test(e.message) && /pulumi state upgrade/.test(e.message));
   });
 });
