@@ -183,11 +183,13 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   const backups = backupBuckets(resources);
   if (backups) {
     const perDay = backups.perDay;
-    const kept = perDay * backups.days;
+    // Plus latest.dump, and its replaced versions kept a day.
+    const kept = perDay * backups.days + 1 + perDay;
     const [storage, requests, store] = backups.cloud === "aws" ? [PRICES.s3StandardPerGbMonth, PRICES.s3PutPer1000, "S3 Standard"] : [PRICES.gcsStandardPerGbMonth, PRICES.gcsClassAPer1000, "GCS Standard"];
     const gbKept = kept * ASSUMED_DUMP_GB;
-    add({ item: `Database backups, ${store}: ${round(kept)} dumps kept (${backups.days} days), assumed ${ASSUMED_DUMP_MB} MB each`, quantity: Math.round(gbKept * 1000) / 1000, unit: "GB", monthly: gbKept * storage, category: "storage" });
-    const puts = perDay * DAYS_PER_MONTH;
+    add({ item: `Database backups, ${store}: ${round(kept)} dumps kept (${backups.days} days, and the latest), assumed ${ASSUMED_DUMP_MB} MB each`, quantity: Math.round(gbKept * 1000) / 1000, unit: "GB", monthly: gbKept * storage, category: "storage" });
+    // Two uploads per run: the named dump and latest.dump.
+    const puts = 2 * perDay * DAYS_PER_MONTH;
     add({ item: `Database backup uploads (${store} write requests)`, quantity: Math.round(puts), unit: "request", monthly: (puts / 1000) * requests, category: "storage" });
   }
   if (!isAws && !isGcp) notes.push("An existing cluster: its nodes, disks and load balancers are billed wherever it runs; nothing here adds to them.");

@@ -10,6 +10,8 @@ import { backupReaderPolicy, backupWriterPolicy, podIdentityTrustPolicy, tlsOnly
 
 /** The key prefix of the dumps (the lifecycle and both roles are limited to it). */
 export const BACKUP_PREFIX = "postgres";
+/** The newest dump again under a fixed name (both clouds): never expired while current. */
+export const LATEST_DUMP = "latest.dump";
 
 
 /**
@@ -26,18 +28,15 @@ export function s3Tool(region: string): ObjectStorageTool {
     // No USER in the image (Amazon Linux); the CLI needs only a writable HOME.
     user: 10001,
     env: { AWS_REGION: region, AWS_EC2_METADATA_DISABLED: "true", AWS_PAGER: "", HOME: "/tmp" },
-    upload: ['set -eu', 'for f in "$DUMP_DIR"/voting-*.dump; do', '  aws s3 cp --no-progress "$f" "$BACKUP_URL/${f##*/}"', "done"].join("\n"),
+    // Each dump under its own name, then again as latest.dump: the lifecycle never expires the
+    // current latest.dump, so the last successful dump survives any run of failures.
+    upload: ['set -eu', 'for f in "$DUMP_DIR"/voting-*.dump; do', '  aws s3 cp --no-progress "$f" "$BACKUP_URL/${f##*/}"', `  aws s3 cp --no-progress "$f" "$BACKUP_URL/${LATEST_DUMP}"`, "done"].join("\n"),
     download: [
       "set -eu",
-      'bucket="${BACKUP_URL#s3://}"; prefix="${bucket#*/}"; bucket="${bucket%%/*}"',
       'key="$DUMP"',
-      'if [ "$key" = latest ]; then',
-      "  key=$(aws s3api list-objects-v2 --bucket \"$bucket\" --prefix \"$prefix/voting-\" --query 'sort_by(Contents || `[]`, &Key)[-1].Key' --output text)",
-      '  [ "$key" != None ] || { echo "no dump under $BACKUP_URL" >&2; exit 1; }',
-      '  key="${key##*/}"',
-      "fi",
+      `[ "$key" != latest ] || key=${LATEST_DUMP}`,
       'echo "restoring $BACKUP_URL/$key"',
-      'aws s3 cp --no-progress "$BACKUP_URL/$key" "$RESTORE_FILE"',
+      'aws s3 cp --no-progress "$BACKUP_URL/$key" "$RESTORE_FILE" || { echo "no dump $BACKUP_URL/$key" >&2; exit 1; }',
     ].join("\n"),
   };
 }
@@ -77,7 +76,7 @@ export function createS3BackupStore(name: string, args: S3BackupArgs, cluster: e
   ];
   guards.push(next((o) => new aws.s3.BucketVersioning(`${name}-backups`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, o)));
   // S3 applies a lifecycle to versions only once versioning is on (provider docs: depend on it).
-  const lifecycle = next((o) => new aws.s3.BucketLifecycleConfiguration(`${name}-backups`, { bucket: bucket.id, rules: [s3RetentionRule(args.retentionDays)] }, o));
+  const lifecycle = next((o) => new aws.s3.BucketLifecycleConfiguration(`${name}-backups`, { bucket: bucket.id, rules: s3RetentionRules(args.retentionDays) }, o));
 
   const role = (part: string, sa: string, policy: (arn: string) => string, description: string) => {
     const r = new aws.iam.Role(`${name}-${part}`, { assumeRolePolicy: podIdentityTrustPolicy(), description }, opts);
@@ -102,16 +101,27 @@ export function createS3BackupStore(name: string, args: S3BackupArgs, cluster: e
 }
 
 /**
- * Keeps each dump `days` days, and a replaced or deleted one `days` days more as a noncurrent
- * version; unfinished multipart uploads go after a day. Pure: tests read it.
+ * Keeps each dump `days` days, and a deleted one `days` days more as a noncurrent version; the
+ * current latest.dump never expires (at least the last dump survives N days of failed runs), its
+ * replaced versions go after a day (they are the same dumps as the named ones); unfinished multipart
+ * uploads go after a day. Two rules with disjoint prefixes: no overlap to arbitrate. Pure: tests read it.
  */
-export function s3RetentionRule(days: number): aws.types.input.s3.BucketLifecycleConfigurationRule {
-  return {
-    id: "retention",
-    status: "Enabled",
-    filter: { prefix: `${BACKUP_PREFIX}/` },
-    expiration: { days },
-    noncurrentVersionExpiration: { noncurrentDays: days },
-    abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-  };
+export function s3RetentionRules(days: number): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  return [
+    {
+      id: "retention",
+      status: "Enabled",
+      filter: { prefix: `${BACKUP_PREFIX}/voting-` },
+      expiration: { days },
+      noncurrentVersionExpiration: { noncurrentDays: days },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+    },
+    {
+      id: "latest",
+      status: "Enabled",
+      filter: { prefix: `${BACKUP_PREFIX}/${LATEST_DUMP}` },
+      noncurrentVersionExpiration: { noncurrentDays: 1 },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+    },
+  ];
 }

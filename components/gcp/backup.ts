@@ -7,6 +7,8 @@ import { BACKUP_TOOL_IMAGES } from "../../stacks/presets";
 import { publicHttps, type BackupStore, type BackupStoreRequest, type ExternalEgress, type ObjectStorageTool } from "../platform";
 
 export const BACKUP_PREFIX = "postgres";
+/** The newest dump again under a fixed name: never expired while live (see gcsRetentionRules). */
+export const LATEST_DUMP = "latest.dump";
 
 
 /**
@@ -49,6 +51,10 @@ export const GCS_UPLOAD_SCRIPT = [
   '  name="${f##*/}"',
   '  curl -sS --fail-with-body -X POST -T "$f" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media&ifGenerationMatch=0&name=$prefix%2F$name" > /tmp/upload-response',
   '  echo "uploaded gs://$bucket/$prefix/$name"',
+  // The same dump as latest.dump, replacing the previous one (no precondition: that needs
+  // storage.objects.delete, granted on that one object only).
+  `  curl -sS --fail-with-body -X POST -T "$f" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media&name=$prefix%2F${LATEST_DUMP}" > /tmp/upload-response`,
+  `  echo "uploaded gs://$bucket/$prefix/${LATEST_DUMP}"`,
   "done",
 ].join("\n");
 
@@ -68,13 +74,9 @@ export function gcsTool(): ObjectStorageTool {
     download: [
       "set -eu",
       'key="$DUMP"',
-      'if [ "$key" = latest ]; then',
-      '  key=$(gcloud storage ls "$BACKUP_URL/voting-*.dump" | sort | tail -n 1)',
-      '  [ -n "$key" ] || { echo "no dump under $BACKUP_URL" >&2; exit 1; }',
-      '  key="${key##*/}"',
-      "fi",
+      `[ "$key" != latest ] || key=${LATEST_DUMP}`,
       'echo "restoring $BACKUP_URL/$key"',
-      'gcloud storage cp "$BACKUP_URL/$key" "$RESTORE_FILE"',
+      'gcloud storage cp "$BACKUP_URL/$key" "$RESTORE_FILE" || { echo "no dump $BACKUP_URL/$key" >&2; exit 1; }',
     ].join("\n"),
   };
 }
@@ -89,11 +91,17 @@ export function workloadPrincipal(projectNumber: string, project: string, namesp
   return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${project}.svc.id.goog/subject/ns/${namespace}/sa/${serviceAccount}`;
 }
 
-/** Keeps each dump `days` days, and a replaced or deleted one `days` days more as a noncurrent version. Pure. */
+/**
+ * Keeps each dump `days` days, and a deleted one `days` days more as a noncurrent version; the live
+ * latest.dump never expires (at least the last dump survives N days of failed runs), its replaced
+ * generations go after a day. Pure.
+ */
 export function gcsRetentionRules(days: number): gcp.types.input.storage.BucketLifecycleRule[] {
+  const dumps = [`${BACKUP_PREFIX}/voting-`];
   return [
-    { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: [`${BACKUP_PREFIX}/`] } },
-    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_PREFIX}/`] } },
+    { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: dumps } },
+    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: dumps } },
+    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 1, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_PREFIX}/${LATEST_DUMP}`] } },
   ];
 }
 
@@ -125,21 +133,29 @@ export function createGcsBackupStore(name: string, args: GcsBackupArgs, opts: pu
     { ...opts, protect: args.protectData, retainOnDelete: args.retainData },
   );
   const projectNumber = gcp.organizations.getProjectOutput({ projectId: args.project }, { provider: opts.provider, dependsOn: opts.dependsOn }).number;
-  const grant = (part: string, sa: string, role: string) =>
+  const grant = (part: string, sa: string, role: string, condition?: gcp.types.input.storage.BucketIAMMemberCondition) =>
     new gcp.storage.BucketIAMMember(
       `${name}-${part}`,
-      { bucket: bucket.name, role, member: projectNumber.apply((n) => workloadPrincipal(n, args.project, args.namespace, sa)) },
+      { bucket: bucket.name, role, member: projectNumber.apply((n) => workloadPrincipal(n, args.project, args.namespace, sa)), ...(condition ? { condition } : {}) },
       { ...opts, dependsOn: [args.workloadPoolOwner] },
     );
   // objectCreator: create objects only (no read, no overwrite, no delete); objectViewer: list and read.
   const writer = grant("backup-writer", args.writerServiceAccount, "roles/storage.objectCreator");
   const reader = grant("backup-reader", args.restoreServiceAccount, "roles/storage.objectViewer");
+  // Replacing latest.dump needs storage.objects.delete: roles/storage.objectUser on that one object
+  // only (IAM condition on resource.name, cloud.google.com/storage/docs/access-control/iam#conditions).
+  // It can read back that dump, which holds nothing the pod's own database credentials do not.
+  const latest = grant("backup-latest", args.writerServiceAccount, "roles/storage.objectUser", {
+    title: "latest-dump-only",
+    description: "Replace the latest dump, nothing else",
+    expression: pulumi.interpolate`resource.name == "projects/_/buckets/${bucket.name}/objects/${BACKUP_PREFIX}/${LATEST_DUMP}"`,
+  });
   return {
     type: "objectStorage",
     url: pulumi.interpolate`gs://${bucket.name}/${BACKUP_PREFIX}`,
     tool: gcsTool(),
     egress: [...GKE_METADATA_SERVER, publicHttps("Cloud Storage API over HTTPS (public addresses; Private Google Access routes them from private nodes)")],
     serviceAccountAnnotations: {},
-    dependsOn: [bucket, writer, reader],
+    dependsOn: [bucket, writer, reader, latest],
   };
 }

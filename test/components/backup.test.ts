@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { BACKUP_PREFIX, s3RetentionRule, s3Tool } from "../../components/aws/backup";
-import { GCS_UPLOAD_SCRIPT, METADATA_TOKEN_URL, workloadPrincipal } from "../../components/gcp/backup";
+import { BACKUP_PREFIX, LATEST_DUMP, s3RetentionRules, s3Tool } from "../../components/aws/backup";
+import { GCS_UPLOAD_SCRIPT, METADATA_TOKEN_URL, gcsRetentionRules, gcsTool, workloadPrincipal } from "../../components/gcp/backup";
 import { backupMaxAgeHours, backupMissingExpr } from "../../components/monitoring/rules";
 import { DUMP_SCRIPT, RESTORE_SCRIPT, pruneScript } from "../../components/voting-app/backup";
 import { networkPolicies } from "../../components/voting-app/manifests";
@@ -227,9 +227,9 @@ describe("database backups: S3 on AWS", () => {
       assert.deepEqual(inputsOf<aws.s3.BucketOwnershipControlsArgs>(byType(d, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")).rule, { objectOwnership: "BucketOwnerEnforced" });
       const days = ENVIRONMENT_DEFAULTS[env].backupRetentionDays;
       const lifecycle = byType(d, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
-      assert.deepEqual(inputsOf<aws.s3.BucketLifecycleConfigurationArgs>(lifecycle).rules, [JSON.parse(JSON.stringify(s3RetentionRule(days)))]);
-      assert.deepEqual(s3RetentionRule(days).expiration, { days });
-      assert.deepEqual(s3RetentionRule(days).noncurrentVersionExpiration, { noncurrentDays: days });
+      assert.deepEqual(inputsOf<aws.s3.BucketLifecycleConfigurationArgs>(lifecycle).rules, JSON.parse(JSON.stringify(s3RetentionRules(days))));
+      assert.deepEqual(s3RetentionRules(days)[0]!.expiration, { days });
+      assert.deepEqual(s3RetentionRules(days)[0]!.noncurrentVersionExpiration, { noncurrentDays: days });
       assert.ok(lifecycle.dependsOn.includes(byType(d, "aws:s3/bucketVersioning:BucketVersioning").urn), "after versioning");
       // One setting after the other (S3: OperationAborted on concurrent configuration of a new bucket).
       const chain = ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration"].map((t) => byType(d, `aws:s3/${t}`));
@@ -277,8 +277,9 @@ describe("database backups: GCS on GCP", () => {
       assert.equal(b.location, "US-CENTRAL1", "the cluster's region");
       const days = ENVIRONMENT_DEFAULTS[env].backupRetentionDays;
       assert.deepEqual(b.lifecycleRules, [
-        { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: ["postgres/"] } },
-        { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: ["postgres/"] } },
+        { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: ["postgres/voting-"] } },
+        { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: ["postgres/voting-"] } },
+        { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 1, withState: "ARCHIVED", matchesPrefixes: ["postgres/latest.dump"] } },
       ]);
       assert.equal(b.forceDestroy, env !== "prod");
       const storageApi = all(d, "gcp:projects/service:Service").find((r) => r.inputs["service"] === "storage.googleapis.com")!;
@@ -292,11 +293,17 @@ describe("database backups: GCS on GCP", () => {
   it("grants each Kubernetes ServiceAccount one role on the bucket only, as a Workload Identity principal", () => {
     const d = planJson("gcp-dev");
     const project = String(find(d, "pulumi:providers:gcp").inputs["project"]);
-    const members = all(d, "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => inputsOf<gcp.storage.BucketIAMMemberArgs>(r)).map((m) => [m.role, m.member]).sort();
+    const grants = all(d, "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => inputsOf<gcp.storage.BucketIAMMemberArgs>(r));
+    const members = grants.map((m) => [m.role, m.member]).sort();
     assert.deepEqual(members, [
       ["roles/storage.objectCreator", workloadPrincipal("123456789012", project, "voting", "postgres-backup")],
+      ["roles/storage.objectUser", workloadPrincipal("123456789012", project, "voting", "postgres-backup")],
       ["roles/storage.objectViewer", workloadPrincipal("123456789012", project, "voting", "postgres-restore")],
     ]);
+    // objectUser only on latest.dump (an IAM condition on the object's resource name).
+    const user = grants.find((g) => g.role === "roles/storage.objectUser")!;
+    assert.match(String(obj(user.condition)["expression"]), /^resource\.name == "projects\/_\/buckets\/.+\/objects\/postgres\/latest\.dump"$/);
+    assert.deepEqual(grants.filter((g) => g.role !== "roles/storage.objectUser").map((g) => g.condition), [undefined, undefined]);
     assert.equal(workloadPrincipal("1", "p", "n", "s"), "principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/n/sa/s");
     // The pool the principals name is the cluster's.
     assert.deepEqual(obj(find(d, "gcp:container/cluster:Cluster").inputs["workloadIdentityConfig"]), { workloadPool: `${project}.svc.id.goog` });
@@ -348,13 +355,19 @@ case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in"
     assert.deepEqual(requests.map(([m, url]) => [m, url]), [
       ["GET", METADATA_TOKEN_URL],
       ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&ifGenerationMatch=0&name=postgres%2Fvoting-20260101T030000Z.dump"],
+      ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&name=postgres%2Flatest.dump"],
     ]);
     assert.match(requests[0]!.join(" "), /Metadata-Flavor: Google/);
     assert.match(requests[1]!.join(" "), /Authorization: Bearer ya29\.test/);
     assert.equal(requests[1]![requests[1]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
     assert.doesNotMatch(script, /ya29|Bearer \$token"? /, "the token is not on a command line");
-    const needed = new Set(requests.flatMap(([m, url]) => gcsPermissions(m!, url!)));
-    assert.deepEqual([...needed], ["storage.objects.create"], "all that roles/storage.objectCreator grants");
+    // Per object: the named dump needs only what objectCreator grants; latest.dump (replaced) also
+    // needs delete, which the conditional objectUser grant gives on that object alone.
+    const needed = (i: number) => gcsPermissions(requests[i]![0]!, requests[i]![1]!);
+    assert.deepEqual(needed(0), []);
+    assert.deepEqual(needed(1), ["storage.objects.create"], "all that roles/storage.objectCreator grants");
+    assert.deepEqual(needed(2), ["storage.objects.create", "storage.objects.delete"]);
+    assert.equal(requests[2]![requests[2]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
     assert.match(r.stdout, /uploaded gs:\/\/votes-backups\/postgres\/voting-20260101T030000Z\.dump/);
     // The check can fail: a failing upload (curl exits non-zero) fails the container.
     writeFileSync(path.join(bin, "curl"), "#!/bin/sh\ncase \"$*\" in *computeMetadata*) echo '{\"access_token\":\"t\"}' ;; *) exit 22 ;; esac\n");
@@ -362,9 +375,9 @@ case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in"
     assert.notEqual(failed.status, 0);
   });
 
-  it("grants the writer objectCreator only: no get, no list (it cannot read the votes back)", () => {
+  it("grants the writer objectCreator unconditionally: no get, no list (it cannot read the dumps back)", () => {
     const members = all(planJson("gcp-prod"), "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => inputsOf<gcp.storage.BucketIAMMemberArgs>(r));
-    assert.deepEqual(members.filter((m) => String(m.member).endsWith("/sa/postgres-backup")).map((m) => m.role), ["roles/storage.objectCreator"]);
+    assert.deepEqual(members.filter((m) => String(m.member).endsWith("/sa/postgres-backup") && !m.condition).map((m) => m.role), ["roles/storage.objectCreator"]);
     // And the CronJob runs the script tested above.
     const upload = ((backupPodOf(planJson("gcp-prod")).containers ?? []) as Container[]).find((c) => c.name === "upload")!;
     assert.equal((upload.command as string[])[2], GCS_UPLOAD_SCRIPT);
@@ -377,7 +390,7 @@ describe("database backups: the stores' settings and identities", () => {
       const d = planJson(stack);
       const cluster = find(d, "gcp:container/cluster:Cluster");
       const grants = all(d, "gcp:storage/bucketIAMMember:BucketIAMMember");
-      assert.equal(grants.length, 2);
+      assert.equal(grants.length, 3);
       for (const g of grants) assert.ok(dependencyClosure(d, g.urn).has(cluster.urn), `${stack}: ${g.name} after the cluster`);
     }
   });
@@ -394,32 +407,42 @@ describe("database backups: the stores' settings and identities", () => {
     }
   });
 
-  it("aws restore: an empty prefix says 'no dump under …' (JMESPath on a missing Contents), otherwise picks the newest key", (t) => {
-    if (spawnSync("python3", ["-c", "import jmespath"]).status !== 0) return t.skip("needs python3 with jmespath (the AWS CLI's query language)");
-    const dir = mkdtempSync(path.join(tmpdir(), "s3-restore-"));
-    const bin = path.join(dir, "bin");
-    mkdirSync(bin);
-    // aws: list-objects-v2 answers from $LISTING (no Contents key when empty, as S3 does) and applies --query like the CLI (text output: null is None).
-    writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env python3
-import json, os, sys, jmespath
-a = sys.argv[1:]
-if a[:2] == ["s3api", "list-objects-v2"]:
-    try:
-        r = jmespath.search(a[a.index("--query") + 1], json.loads(os.environ["LISTING"]))
-    except Exception as e:
-        print(e, file=sys.stderr); sys.exit(255)
-    print("None" if r is None else r)
-elif a[:2] == ["s3", "cp"]:
-    print("copied", a[-2], file=sys.stderr)
-`);
-    chmodSync(path.join(bin, "aws"), 0o755);
-    const run = (listing: object) => spawnSync("sh", ["-c", s3Tool("us-east-1").download], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, BACKUP_URL: "s3://b/postgres", DUMP: "latest", RESTORE_FILE: path.join(dir, "r.dump"), LISTING: JSON.stringify(listing) }, encoding: "utf8" });
-    const empty = run({ KeyCount: 0 });
-    assert.notEqual(empty.status, 0);
-    assert.match(empty.stderr, /no dump under s3:\/\/b\/postgres/);
-    const some = run({ Contents: [{ Key: "postgres/voting-20260101T030000Z.dump" }, { Key: "postgres/voting-20260102T030000Z.dump" }] });
-    assert.equal(some.status, 0, some.stderr);
-    assert.match(some.stdout, /restoring s3:\/\/b\/postgres\/voting-20260102T030000Z\.dump/);
+  it("restore of `latest`: reads latest.dump directly (no listing); a missing one says 'no dump …'", () => {
+    for (const [tool, cli] of [[s3Tool("us-east-1"), "aws"], [gcsTool(), "gcloud"]] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), "restore-"));
+      const bin = path.join(dir, "bin");
+      mkdirSync(bin);
+      // The CLI: logs its arguments; a copy succeeds only when $PRESENT is 1.
+      writeFileSync(path.join(bin, cli), `#!/bin/sh\necho "$*" >> "${dir}/calls"\n[ "$PRESENT" = 1 ]\n`);
+      chmodSync(path.join(bin, cli), 0o755);
+      const url = cli === "aws" ? "s3://b/postgres" : "gs://b/postgres";
+      const run = (present: string) => spawnSync("sh", ["-c", tool.download], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, BACKUP_URL: url, DUMP: "latest", RESTORE_FILE: path.join(dir, "r.dump"), PRESENT: present }, encoding: "utf8" });
+      const missing = run("0");
+      assert.notEqual(missing.status, 0, cli);
+      assert.match(missing.stderr, new RegExp(`no dump ${url}/latest\\.dump`), cli);
+      const ok = run("1");
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, new RegExp(`restoring ${url}/latest\\.dump`), cli);
+      assert.deepEqual(readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n").map((l) => l.split(" ").slice(0, 2).join(" ")), Array(2).fill(cli === "aws" ? "s3 cp" : "storage cp"), `${cli}: only copies, no listing`);
+    }
+  });
+
+  it("after more days of failed runs than the retention, the last dump is still there (both clouds)", () => {
+    const days = 7;
+    const age = days + 30;
+    const keys = [`${BACKUP_PREFIX}/voting-20260101T030000Z.dump`, `${BACKUP_PREFIX}/${LATEST_DUMP}`];
+    // Current (live) objects a lifecycle expires at that age: S3 expiration by filter.prefix, GCS Delete of LIVE by matchesPrefixes.
+    const s3Expired = (rules: aws.types.input.s3.BucketLifecycleConfigurationRule[]) =>
+      keys.filter((k) => rules.some((r) => r.expiration && k.startsWith(String(obj(r.filter)["prefix"] ?? "")) && Number(obj(r.expiration)["days"]) <= age));
+    const gcsExpired = (rules: gcp.types.input.storage.BucketLifecycleRule[]) =>
+      keys.filter((k) => rules.some((r) => obj(r.condition)["withState"] === "LIVE" && arr(obj(r.condition)["matchesPrefixes"]).some((p) => k.startsWith(String(p))) && Number(obj(r.condition)["age"]) <= age));
+    assert.deepEqual(s3Expired(s3RetentionRules(days)), [keys[0]]);
+    assert.deepEqual(gcsExpired(gcsRetentionRules(days)), [keys[0]]);
+    // The simulation can fail: a rule by age over the whole prefix leaves nothing.
+    assert.deepEqual(s3Expired([{ id: "old", status: "Enabled", filter: { prefix: `${BACKUP_PREFIX}/` }, expiration: { days } }]), keys);
+    // And both uploads write latest.dump.
+    assert.match(s3Tool("us-east-1").upload, /aws s3 cp --no-progress "\$f" "\$BACKUP_URL\/latest\.dump"/);
+    assert.match(GCS_UPLOAD_SCRIPT, /name=\$prefix%2Flatest\.dump"/);
   });
 });
 
@@ -611,7 +634,8 @@ describe("database backups: cost", () => {
     for (const [stack, store, days] of [["prod", "S3 Standard", 30], ["gcp-dev", "GCS Standard", 7]] as const) {
       const lines = planJson(stack).cost.lines.filter((l) => l.item.startsWith("Database backup"));
       assert.equal(lines.length, 2, stack);
-      assert.match(lines[0]!.item, new RegExp(`${store}: ${days} dumps kept \\(${days} days\\), assumed 50 MB each`));
+      // The named dumps, latest.dump, and its replaced versions kept a day (one run a day).
+      assert.match(lines[0]!.item, new RegExp(`${store}: ${days + 2} dumps kept \\(${days} days, and the latest\\), assumed 50 MB each`));
       assert.equal(lines[0]!.unit, "GB");
       assert.ok(lines[0]!.monthly > 0 && lines[0]!.monthly < 1, "tiny, but shown");
       assert.equal(lines[1]!.unit, "request");
@@ -621,13 +645,16 @@ describe("database backups: cost", () => {
 
   it("scales with retention and schedule (the estimate reads the plan, not constants)", () => {
     const records = (days: number, schedule: string): ResourceRecord[] => [
-      { type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name: "b", inputs: { rules: [s3RetentionRule(days)] } },
+      { type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name: "b", inputs: { rules: s3RetentionRules(days) } },
       { type: "kubernetes:batch/v1:CronJob", name: "c", inputs: { metadata: { labels: { "app.kubernetes.io/name": "postgres-backup" } }, spec: { schedule } } },
     ] as unknown as ResourceRecord[];
     assert.deepEqual(backupBuckets(records(30, "17 3 * * *")), { cloud: "aws", days: 30, perDay: 1 });
     const gb = (days: number, schedule: string) => estimateCost(records(days, schedule)).lines.find((l) => l.unit === "GB" && l.item.startsWith("Database"))!.quantity;
     assert.ok(gb(30, "17 3 * * *") > gb(7, "17 3 * * *"));
-    assert.equal(gb(7, "0 */6 * * *"), gb(28, "17 3 * * *"));
+    // Named dumps (runs a day x days), latest.dump, and its replaced versions of the last day.
+    const item = (days: number, schedule: string) => estimateCost(records(days, schedule)).lines.find((l) => l.unit === "GB" && l.item.startsWith("Database"))!.item;
+    assert.match(item(7, "0 */6 * * *"), / 33 dumps kept /);
+    assert.match(item(28, "17 3 * * *"), / 30 dumps kept /);
   });
 });
 
