@@ -32,7 +32,7 @@ export function s3Tool(region: string): ObjectStorageTool {
       'bucket="${BACKUP_URL#s3://}"; prefix="${bucket#*/}"; bucket="${bucket%%/*}"',
       'key="$DUMP"',
       'if [ "$key" = latest ]; then',
-      "  key=$(aws s3api list-objects-v2 --bucket \"$bucket\" --prefix \"$prefix/voting-\" --query 'sort_by(Contents, &Key)[-1].Key' --output text)",
+      "  key=$(aws s3api list-objects-v2 --bucket \"$bucket\" --prefix \"$prefix/voting-\" --query 'sort_by(Contents || `[]`, &Key)[-1].Key' --output text)",
       '  [ "$key" != None ] || { echo "no dump under $BACKUP_URL" >&2; exit 1; }',
       '  key="${key##*/}"',
       "fi",
@@ -59,8 +59,11 @@ export function createS3BackupStore(name: string, args: S3BackupArgs, cluster: e
   // with "OperationAborted: A conflicting conditional operation is currently in progress"
   // (hashicorp/terraform-provider-aws#7628 policy + public access block, #33552 versioning + policy).
   let previous: pulumi.Resource = bucket;
+  // The settings are kept with the bucket (protect, retainOnDelete): a retained bucket keeps its
+  // versioning (deleting aws.s3.BucketVersioning suspends it), public access block, TLS-only policy,
+  // encryption default and lifecycle instead of losing them on destroy.
   const next = <T extends pulumi.Resource>(make: (o: pulumi.CustomResourceOptions) => T): T => {
-    const r = make({ ...opts, dependsOn: [previous] });
+    const r = make({ ...data, dependsOn: [previous] });
     previous = r;
     return r;
   };

@@ -20,7 +20,39 @@ export const GKE_METADATA_SERVER: readonly ExternalEgress[] = [
   { cidr: "169.254.169.252/32", port: 988, why: "GKE metadata server, as the node answers it" },
 ];
 
-/** The gcloud CLI's steps: config in a writable directory, no prompts, no parallel composite uploads (they need delete). */
+/**
+ * The GKE metadata server's token endpoint, by address (no DNS): under Workload Identity Federation
+ * it answers with an access token for the pod's Kubernetes ServiceAccount principal.
+ */
+export const METADATA_TOKEN_URL = "http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token";
+
+/**
+ * The upload: one Cloud Storage JSON API objects.insert per dump (uploadType=media, streamed with
+ * curl -T), with ifGenerationMatch=0 ("succeed only if there are no live versions of the object":
+ * never an overwrite). That call needs storage.objects.create and nothing else, which is all
+ * roles/storage.objectCreator grants (cloud.google.com/storage/docs/json_api/v1/objects/insert;
+ * IAM permissions for JSON methods: objects.insert -> storage.objects.create, plus
+ * storage.objects.delete only to overwrite). Not `gcloud storage cp`: it first GETs the
+ * destination object and lists the prefix (googlecloudsdk command_lib/storage/copy_task_iterator.py
+ * -> wildcard_iterator.py _try_getting_object_directly / _expand_object_path), so objectCreator alone
+ * gets a 403 (GoogleCloudPlatform/gsutil#1889). The image ships curl and python3
+ * (GoogleCloudPlatform/cloud-sdk-docker alpine/Dockerfile); the token goes to curl in a header file,
+ * never on a command line.
+ */
+export const GCS_UPLOAD_SCRIPT = [
+  "set -eu",
+  'bucket="${BACKUP_URL#gs://}"; prefix="${bucket#*/}"; bucket="${bucket%%/*}"',
+  "umask 077",
+  `token=$(curl -sS --fail -H 'Metadata-Flavor: Google' '${METADATA_TOKEN_URL}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')`,
+  'printf "Authorization: Bearer %s\\n" "$token" > /tmp/auth-header',
+  'for f in "$DUMP_DIR"/voting-*.dump; do',
+  '  name="${f##*/}"',
+  '  curl -sS --fail-with-body -X POST -T "$f" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media&ifGenerationMatch=0&name=$prefix%2F$name" > /tmp/upload-response',
+  '  echo "uploaded gs://$bucket/$prefix/$name"',
+  "done",
+].join("\n");
+
+/** The gcloud CLI's steps (the restore) and the JSON API upload: config in a writable directory, no prompts. */
 export function gcsTool(): ObjectStorageTool {
   return {
     image: BACKUP_TOOL_IMAGES.googleCloudCli,
@@ -32,7 +64,7 @@ export function gcsTool(): ObjectStorageTool {
       CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
       CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: "False",
     },
-    upload: ['set -eu', 'for f in "$DUMP_DIR"/voting-*.dump; do', '  gcloud storage cp "$f" "$BACKUP_URL/${f##*/}"', "done"].join("\n"),
+    upload: GCS_UPLOAD_SCRIPT,
     download: [
       "set -eu",
       'key="$DUMP"',
@@ -68,6 +100,12 @@ export function gcsRetentionRules(days: number): gcp.types.input.storage.BucketL
 export interface GcsBackupArgs extends BackupStoreRequest {
   readonly project: string;
   readonly region: string;
+  /**
+   * The Workload Identity cluster: GKE creates the pool <project>.svc.id.goog with the project's
+   * first such cluster, and a grant naming the pool before it exists fails with "Identity Pool does
+   * not exist" (googleforgames/global-multiplayer-demo#39, terraform-google-kubernetes-engine#916).
+   */
+  readonly workloadPoolOwner: pulumi.Resource;
 }
 
 export function createGcsBackupStore(name: string, args: GcsBackupArgs, opts: pulumi.CustomResourceOptions & { provider: gcp.Provider }): BackupStore {
@@ -91,7 +129,7 @@ export function createGcsBackupStore(name: string, args: GcsBackupArgs, opts: pu
     new gcp.storage.BucketIAMMember(
       `${name}-${part}`,
       { bucket: bucket.name, role, member: projectNumber.apply((n) => workloadPrincipal(n, args.project, args.namespace, sa)) },
-      opts,
+      { ...opts, dependsOn: [args.workloadPoolOwner] },
     );
   // objectCreator: create objects only (no read, no overwrite, no delete); objectViewer: list and read.
   const writer = grant("backup-writer", args.writerServiceAccount, "roles/storage.objectCreator");

@@ -134,7 +134,7 @@ export class GkePlatform extends pulumi.ComponentResource implements Platform {
     this.backupStore = (request) => {
       // After the other APIs, Cloud Resource Manager's among them (see enableServices).
       const storageApi = enableServices(name, g.project, ["storage.googleapis.com"], { parent: this, provider, dependsOn: apis });
-      return createGcsBackupStore(name, { ...request, project: g.project, region: g.region }, { parent: this, provider, dependsOn: [...apis, ...storageApi] });
+      return createGcsBackupStore(name, { ...request, project: g.project, region: g.region, workloadPoolOwner: cluster }, { parent: this, provider, dependsOn: [...apis, ...storageApi] });
     };
     this.registerOutputs({ clusterName: this.clusterName, storageClassName: this.storageClassName });
   }

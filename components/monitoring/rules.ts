@@ -23,6 +23,16 @@ export function backupMaxAgeHours(runsPerDay: number): number {
   return Math.ceil((24 / runsPerDay) * 1.5 + 1);
 }
 
+/**
+ * The backup alert's PromQL: the last success too old, or no success at all and the CronJob older
+ * than the limit. Pure: tests read it.
+ */
+export function backupMissingExpr(ns: string, cronJob: string, maxAgeHours: number): string {
+  const sel = `{namespace="${ns}",cronjob="${cronJob}"}`;
+  const limit = maxAgeHours * 3600;
+  return `(time() - kube_cronjob_status_last_successful_time${sel} > ${limit}) or (time() - kube_cronjob_created${sel} > ${limit} unless on (namespace, cronjob) kube_cronjob_status_last_successful_time${sel})`;
+}
+
 export function alertRules(ns: string, backup?: BackupWatch): { name: string; rules: Rule[] }[] {
   return [
     {
@@ -85,14 +95,17 @@ export function alertRules(ns: string, backup?: BackupWatch): { name: string; ru
         ...(backup
           ? [
               {
-                // kube-state-metrics sets the time once the CronJob has succeeded; before its first run nothing fires.
+                // kube-state-metrics emits kube_cronjob_status_last_successful_time only once the CronJob
+                // has succeeded (internal/store/cronjob.go: if Status.LastSuccessfulTime != nil), so a
+                // CronJob that never succeeded is caught by its age instead (kube_cronjob_created, STABLE,
+                // same labels namespace and cronjob): either way the value is the seconds without a backup.
                 alert: "VotingBackupMissing",
-                expr: `time() - kube_cronjob_status_last_successful_time{namespace="${ns}",cronjob="${backup.cronJob}"} > ${backup.maxAgeHours * 3600}`,
+                expr: backupMissingExpr(ns, backup.cronJob, backup.maxAgeHours),
                 for: "10m",
                 labels: { severity: "warning" as const },
                 annotations: {
                   summary: "No recent database backup",
-                  description: `The last successful run of the ${backup.cronJob} CronJob is more than ${backup.maxAgeHours} h old: see kubectl -n ${ns} get jobs and the failed Job's logs.`,
+                  description: `The ${backup.cronJob} CronJob has not succeeded for more than ${backup.maxAgeHours} h (or not once since it was created that long ago): see kubectl -n ${ns} get jobs and the failed Job's logs.`,
                 },
               },
             ]

@@ -5,14 +5,15 @@ import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
 import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { BACKUP_PREFIX, s3RetentionRule } from "../../components/aws/backup";
-import { workloadPrincipal } from "../../components/gcp/backup";
-import { backupMaxAgeHours } from "../../components/monitoring/rules";
+import { BACKUP_PREFIX, s3RetentionRule, s3Tool } from "../../components/aws/backup";
+import { GCS_UPLOAD_SCRIPT, METADATA_TOKEN_URL, workloadPrincipal } from "../../components/gcp/backup";
+import { backupMaxAgeHours, backupMissingExpr } from "../../components/monitoring/rules";
 import { DUMP_SCRIPT, RESTORE_SCRIPT, pruneScript } from "../../components/voting-app/backup";
 import { networkPolicies } from "../../components/voting-app/manifests";
 import { backupBuckets, estimateCost } from "../../estimates/cost";
@@ -303,6 +304,125 @@ describe("database backups: GCS on GCP", () => {
   });
 });
 
+/**
+ * The IAM permission each Cloud Storage JSON API request needs (cloud.google.com/storage/docs/access-control/iam-json:
+ * objects.insert -> storage.objects.create, + storage.objects.delete when it may overwrite; objects.get
+ * -> storage.objects.get; objects.list -> storage.objects.list; buckets.get -> storage.buckets.get).
+ */
+function gcsPermissions(method: string, url: string): string[] {
+  const u = new URL(url);
+  if (u.hostname === "169.254.169.254") return [];
+  assert.equal(u.hostname, "storage.googleapis.com", url);
+  if (method === "POST" && /^\/upload\/storage\/v1\/b\/[^/]+\/o$/.test(u.pathname)) return u.searchParams.get("ifGenerationMatch") === "0" ? ["storage.objects.create"] : ["storage.objects.create", "storage.objects.delete"];
+  if (/\/b\/[^/]+\/o\/./.test(u.pathname)) return ["storage.objects.get"];
+  if (/\/b\/[^/]+\/o$/.test(u.pathname)) return ["storage.objects.list"];
+  return ["storage.buckets.get"];
+}
+
+describe("database backups: the GCS upload needs only roles/storage.objectCreator", () => {
+  it("makes one objects.insert per dump (no overwrite), no read, no list, with the metadata server's token; gcloud is never called", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gcs-upload-"));
+    const bin = path.join(dir, "bin");
+    const dumps = path.join(dir, "dumps");
+    mkdirSync(bin);
+    mkdirSync(dumps);
+    writeFileSync(path.join(dumps, "voting-20260101T030000Z.dump"), "PGDMP");
+    const log = path.join(dir, "requests.log");
+    // curl: logs method, URL, headers (the header file's content) and the uploaded file; answers like the servers.
+    writeFileSync(path.join(bin, "curl"), `#!/bin/sh
+m=GET; url=; hdr=; file=
+while [ $# -gt 0 ]; do case "$1" in
+  -X) m="$2"; shift ;; -T) file="$2"; shift ;; -o) shift ;;
+  -H) case "$2" in @*) hdr="$hdr|$(cat "\${2#@}")" ;; *) hdr="$hdr|$2" ;; esac; shift ;;
+  -*) ;; *) url="$1" ;; esac; shift; done
+printf '%s %s %s %s\\n' "$m" "$url" "$hdr" "$file" >> "${log}"
+case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in":3599,"token_type":"Bearer"}' ;; *) echo '{}' ;; esac
+`);
+    writeFileSync(path.join(bin, "gcloud"), "#!/bin/sh\necho gcloud called >&2\nexit 1\n");
+    chmodSync(path.join(bin, "curl"), 0o755);
+    chmodSync(path.join(bin, "gcloud"), 0o755);
+    const script = GCS_UPLOAD_SCRIPT.replaceAll("/tmp/", `${dir}/`);
+    const r = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const requests = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" "));
+    assert.deepEqual(requests.map(([m, url]) => [m, url]), [
+      ["GET", METADATA_TOKEN_URL],
+      ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&ifGenerationMatch=0&name=postgres%2Fvoting-20260101T030000Z.dump"],
+    ]);
+    assert.match(requests[0]!.join(" "), /Metadata-Flavor: Google/);
+    assert.match(requests[1]!.join(" "), /Authorization: Bearer ya29\.test/);
+    assert.equal(requests[1]![requests[1]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
+    assert.doesNotMatch(script, /ya29|Bearer \$token"? /, "the token is not on a command line");
+    const needed = new Set(requests.flatMap(([m, url]) => gcsPermissions(m!, url!)));
+    assert.deepEqual([...needed], ["storage.objects.create"], "all that roles/storage.objectCreator grants");
+    assert.match(r.stdout, /uploaded gs:\/\/votes-backups\/postgres\/voting-20260101T030000Z\.dump/);
+    // The check can fail: a failing upload (curl exits non-zero) fails the container.
+    writeFileSync(path.join(bin, "curl"), "#!/bin/sh\ncase \"$*\" in *computeMetadata*) echo '{\"access_token\":\"t\"}' ;; *) exit 22 ;; esac\n");
+    const failed = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
+    assert.notEqual(failed.status, 0);
+  });
+
+  it("grants the writer objectCreator only: no get, no list (it cannot read the votes back)", () => {
+    const members = all(planJson("gcp-prod"), "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => inputsOf<gcp.storage.BucketIAMMemberArgs>(r));
+    assert.deepEqual(members.filter((m) => String(m.member).endsWith("/sa/postgres-backup")).map((m) => m.role), ["roles/storage.objectCreator"]);
+    // And the CronJob runs the script tested above.
+    const upload = ((backupPodOf(planJson("gcp-prod")).containers ?? []) as Container[]).find((c) => c.name === "upload")!;
+    assert.equal((upload.command as string[])[2], GCS_UPLOAD_SCRIPT);
+  });
+});
+
+describe("database backups: the stores' settings and identities", () => {
+  it("gcp: the bucket grants wait for the Workload Identity cluster (the pool <project>.svc.id.goog exists once it does)", () => {
+    for (const stack of ["gcp-dev", "gcp-prod"]) {
+      const d = planJson(stack);
+      const cluster = find(d, "gcp:container/cluster:Cluster");
+      const grants = all(d, "gcp:storage/bucketIAMMember:BucketIAMMember");
+      assert.equal(grants.length, 2);
+      for (const g of grants) assert.ok(dependencyClosure(d, g.urn).has(cluster.urn), `${stack}: ${g.name} after the cluster`);
+    }
+  });
+
+  it("aws prod: every bucket setting is kept with the retained bucket (protect, retainOnDelete); dev deletes them", () => {
+    const settings = ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration"];
+    for (const [stack, kept] of [["prod", true], ["dev", false]] as const) {
+      const d = planJson(stack);
+      for (const t of ["bucket:Bucket", ...settings]) {
+        const r = find(d, `aws:s3/${t}`);
+        assert.equal(r.options.protect, kept, `${stack} ${t} protect`);
+        assert.equal(r.options.retainOnDelete, kept, `${stack} ${t} retainOnDelete`);
+      }
+    }
+  });
+
+  it("aws restore: an empty prefix says 'no dump under …' (JMESPath on a missing Contents), otherwise picks the newest key", (t) => {
+    if (spawnSync("python3", ["-c", "import jmespath"]).status !== 0) return t.skip("needs python3 with jmespath (the AWS CLI's query language)");
+    const dir = mkdtempSync(path.join(tmpdir(), "s3-restore-"));
+    const bin = path.join(dir, "bin");
+    mkdirSync(bin);
+    // aws: list-objects-v2 answers from $LISTING (no Contents key when empty, as S3 does) and applies --query like the CLI (text output: null is None).
+    writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env python3
+import json, os, sys, jmespath
+a = sys.argv[1:]
+if a[:2] == ["s3api", "list-objects-v2"]:
+    try:
+        r = jmespath.search(a[a.index("--query") + 1], json.loads(os.environ["LISTING"]))
+    except Exception as e:
+        print(e, file=sys.stderr); sys.exit(255)
+    print("None" if r is None else r)
+elif a[:2] == ["s3", "cp"]:
+    print("copied", a[-2], file=sys.stderr)
+`);
+    chmodSync(path.join(bin, "aws"), 0o755);
+    const run = (listing: object) => spawnSync("sh", ["-c", s3Tool("us-east-1").download], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, BACKUP_URL: "s3://b/postgres", DUMP: "latest", RESTORE_FILE: path.join(dir, "r.dump"), LISTING: JSON.stringify(listing) }, encoding: "utf8" });
+    const empty = run({ KeyCount: 0 });
+    assert.notEqual(empty.status, 0);
+    assert.match(empty.stderr, /no dump under s3:\/\/b\/postgres/);
+    const some = run({ Contents: [{ Key: "postgres/voting-20260101T030000Z.dump" }, { Key: "postgres/voting-20260102T030000Z.dump" }] });
+    assert.equal(some.status, 0, some.stderr);
+    assert.match(some.stdout, /restoring s3:\/\/b\/postgres\/voting-20260102T030000Z\.dump/);
+  });
+});
+
 describe("database backups: the restore Job template", () => {
   for (const stack of ["dev", "gcp-prod", "local"] as const) {
     it(`${stack}: a valid Job (OpenAPI schema), admitted by every admission policy, restoring the newest dump into db in one transaction`, async () => {
@@ -475,8 +595,14 @@ describe("database backups: the alert", () => {
     assert.equal(backupMaxAgeHours(24), 3);
     const rule = (stack: string) =>
       arr(obj(find(planJson(stack), "kubernetes:monitoring.coreos.com/v1:PrometheusRule").inputs["spec"])["groups"]).flatMap((g) => arr(obj(g)["rules"]).map(obj)).find((r) => r["alert"] === "VotingBackupMissing");
-    assert.equal(rule("prod")!["expr"], 'time() - kube_cronjob_status_last_successful_time{namespace="voting",cronjob="postgres-backup"} > 133200');
+    const sel = '{namespace="voting",cronjob="postgres-backup"}';
+    assert.equal(rule("prod")!["expr"], backupMissingExpr("voting", "postgres-backup", 37));
     assert.ok(rule("local"));
+    const [lastTooOld, neverSucceeded] = String(rule("prod")!["expr"]).split(") or (");
+    assert.equal(lastTooOld, `(time() - kube_cronjob_status_last_successful_time${sel} > 133200`);
+    // kube-state-metrics has no last-success series until a first success: a CronJob that never
+    // succeeded fires once it is older than the limit (by its creation time), and only then.
+    assert.equal(neverSucceeded, `time() - kube_cronjob_created${sel} > 133200 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time${sel})`);
   });
 });
 

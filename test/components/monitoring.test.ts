@@ -30,7 +30,7 @@ const PRODUCED = new Set([
   // kube-state-metrics
   "kube_node_info", "kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_status_ready", "kube_pod_info", "kube_pod_status_phase",
   "kube_pod_container_status_restarts_total", "kube_pod_container_resource_requests", "kube_deployment_status_replicas_available",
-  "kube_deployment_spec_replicas", "kube_statefulset_status_replicas_ready", "kube_statefulset_replicas", "kube_cronjob_status_last_successful_time",
+  "kube_deployment_spec_replicas", "kube_statefulset_status_replicas_ready", "kube_statefulset_replicas", "kube_cronjob_status_last_successful_time", "kube_cronjob_created",
   // kubelet / cAdvisor
   "container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
   // redis_exporter (REDIS_EXPORTER_CHECK_SINGLE_KEYS gives redis_key_size)
