@@ -5,6 +5,7 @@ import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
 import type * as k8s from "@pulumi/kubernetes";
 import assert from "node:assert/strict";
+import { parser } from "@prometheus-io/lezer-promql";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -612,7 +613,47 @@ describe("database backups: config", () => {
   });
 });
 
+/** An expression's tree as Prometheus's grammar parses it (@prometheus-io/lezer-promql): binary operators as op(lhs, rhs), selectors by metric name. */
+function promqlShape(expr: string): string {
+  type Node = NonNullable<ReturnType<typeof parser.parse>["topNode"]["firstChild"]>;
+  const kids = (n: Node): Node[] => {
+    const out: Node[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+    return out;
+  };
+  const text = (n: Node) => expr.slice(n.from, n.to);
+  const walk = (n: Node): string => {
+    switch (n.type.name) {
+      case "BinaryExpr": {
+        const [lhs, op, ...rest] = kids(n);
+        const modifier = rest.length > 1 ? ` ${text(rest[0]!).replace(/\s+/g, "")}` : "";
+        return `${text(op!)}${modifier}(${walk(lhs!)}, ${walk(rest[rest.length - 1]!)})`;
+      }
+      case "ParenExpr":
+        return walk(kids(n)[0]!);
+      case "VectorSelector":
+        return text(kids(n)[0]!);
+      case "FunctionCall":
+        return text(n);
+      case "NumberDurationLiteral":
+        return text(n);
+      default:
+        return kids(n).length === 1 ? walk(kids(n)[0]!) : `?${n.type.name}`;
+    }
+  };
+  return walk(parser.parse(expr).topNode);
+}
+
 describe("database backups: the alert", () => {
+  it("parses as: last success too old, or (CronJob older than the limit unless it ever succeeded)", () => {
+    assert.equal(
+      promqlShape(backupMissingExpr("voting", "postgres-backup", 37)),
+      "or(>(-(time(), kube_cronjob_status_last_successful_time), 133200), unless on(namespace,cronjob)(>(-(time(), kube_cronjob_created), 133200), kube_cronjob_status_last_successful_time))",
+    );
+    // The shape is read from the parse: precedence changes it (the comparison would take the unless as its right side).
+    assert.notEqual(promqlShape("time() - kube_cronjob_created > (133200 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time)"), promqlShape("time() - kube_cronjob_created > 133200 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time"));
+  });
+
   it("warns when the last successful backup is older than one and a half schedule intervals plus its run time", () => {
     assert.equal(backupMaxAgeHours(1), 37);
     assert.equal(backupMaxAgeHours(24), 3);
