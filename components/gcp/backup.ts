@@ -45,15 +45,20 @@ export const GCS_UPLOAD_SCRIPT = [
   "set -eu",
   'bucket="${BACKUP_URL#gs://}"; prefix="${bucket#*/}"; bucket="${bucket%%/*}"',
   "umask 077",
-  `token=$(curl -sS --fail -H 'Metadata-Flavor: Google' '${METADATA_TOKEN_URL}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')`,
-  'printf "Authorization: Bearer %s\\n" "$token" > /tmp/auth-header',
+  // put FILE QUERY: a fresh token per upload (the metadata server may hand out a cached token with
+  // minutes left), and the API's error body in the Job's log when an upload is refused.
+  "put() {",
+  `  token=$(curl -sS --fail -H 'Metadata-Flavor: Google' '${METADATA_TOKEN_URL}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')`,
+  '  printf "Authorization: Bearer %s\\n" "$token" > /tmp/auth-header',
+  '  curl -sS --fail-with-body -X POST -T "$1" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media$2" > /tmp/upload-response || { cat /tmp/upload-response >&2; exit 1; }',
+  "}",
   'for f in "$DUMP_DIR"/voting-*.dump; do',
   '  name="${f##*/}"',
-  '  curl -sS --fail-with-body -X POST -T "$f" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media&ifGenerationMatch=0&name=$prefix%2F$name" > /tmp/upload-response',
+  '  put "$f" "&ifGenerationMatch=0&name=$prefix%2F$name"',
   '  echo "uploaded gs://$bucket/$prefix/$name"',
   // The same dump as latest.dump, replacing the previous one (no precondition: that needs
   // storage.objects.delete, granted on that one object only).
-  `  curl -sS --fail-with-body -X POST -T "$f" -H @/tmp/auth-header -H "Content-Type: application/octet-stream" "https://storage.googleapis.com/upload/storage/v1/b/$bucket/o?uploadType=media&name=$prefix%2F${LATEST_DUMP}" > /tmp/upload-response`,
+  `  put "$f" "&name=$prefix%2F${LATEST_DUMP}"`,
   `  echo "uploaded gs://$bucket/$prefix/${LATEST_DUMP}"`,
   "done",
 ].join("\n");

@@ -356,8 +356,10 @@ case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in"
     assert.deepEqual(requests.map(([m, url]) => [m, url]), [
       ["GET", METADATA_TOKEN_URL],
       ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&ifGenerationMatch=0&name=postgres%2Fvoting-20260101T030000Z.dump"],
+      ["GET", METADATA_TOKEN_URL],
       ["POST", "https://storage.googleapis.com/upload/storage/v1/b/votes-backups/o?uploadType=media&name=postgres%2Flatest.dump"],
     ]);
+    // A fresh token before each upload: a cached one may have minutes left.
     assert.match(requests[0]!.join(" "), /Metadata-Flavor: Google/);
     assert.match(requests[1]!.join(" "), /Authorization: Bearer ya29\.test/);
     assert.equal(requests[1]![requests[1]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
@@ -367,13 +369,19 @@ case "$url" in *computeMetadata*) echo '{"access_token":"ya29.test","expires_in"
     const needed = (i: number) => gcsPermissions(requests[i]![0]!, requests[i]![1]!);
     assert.deepEqual(needed(0), []);
     assert.deepEqual(needed(1), ["storage.objects.create"], "all that roles/storage.objectCreator grants");
-    assert.deepEqual(needed(2), ["storage.objects.create", "storage.objects.delete"]);
-    assert.equal(requests[2]![requests[2]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
+    assert.deepEqual(needed(2), []);
+    assert.deepEqual(needed(3), ["storage.objects.create", "storage.objects.delete"]);
+    assert.equal(requests[3]![requests[3]!.length - 1], path.join(dumps, "voting-20260101T030000Z.dump"));
     assert.match(r.stdout, /uploaded gs:\/\/votes-backups\/postgres\/voting-20260101T030000Z\.dump/);
     // The check can fail: a failing upload (curl exits non-zero) fails the container.
     writeFileSync(path.join(bin, "curl"), "#!/bin/sh\ncase \"$*\" in *computeMetadata*) echo '{\"access_token\":\"t\"}' ;; *) exit 22 ;; esac\n");
     const failed = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
     assert.notEqual(failed.status, 0);
+    // ...and the API's answer reaches the Job's log, not only curl's status line.
+    writeFileSync(path.join(bin, "curl"), "#!/bin/sh\ncase \"$*\" in *computeMetadata*) echo '{\"access_token\":\"t\"}' ;; *) echo '{\"error\":{\"code\":403,\"message\":\"denied by IAM\"}}'; exit 22 ;; esac\n");
+    const refused = spawnSync("sh", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"] ?? ""}`, DUMP_DIR: dumps, BACKUP_URL: "gs://votes-backups/postgres" }, encoding: "utf8" });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /denied by IAM/);
   });
 
   it("grants the writer objectCreator unconditionally: no get, no list (it cannot read the dumps back)", () => {
