@@ -17,7 +17,7 @@ export function checkExposure(v: Typed, report: Report): ExposureSettings {
   const domain = v.domain === "" ? undefined : v.domain;
   if (domain !== undefined) {
     if (v.cloud === "existing") {
-      report("domain", "needs a managed certificate, which this program provides on aws (ACM) only: on an existing cluster leave it empty and put your own Ingress and certificate in front");
+      report("domain", "needs a managed certificate, which this program provides on aws (ACM) and gcp (a Google-managed certificate on a GKE Ingress) only: on an existing cluster leave it empty and put your own Ingress and certificate in front");
     } else if (v.cloud === "gcp") {
       // A ManagedCertificate's domains are at most 63 characters each (GoogleCloudPlatform/gke-managed-certs,
       // deploy/managedcertificates-crd.yaml: spec.domains items maxLength 63).

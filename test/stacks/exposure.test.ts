@@ -50,7 +50,7 @@ describe("exposure settings", () => {
     ["a domain on aws without its hosted zone", { ...aws, domain: "apps.example.com" }, "awsHostedZoneId", /required when voting-platform:domain is set/],
     ["a hosted zone without a domain", { ...aws, awsHostedZoneId: zone }, "awsHostedZoneId", /no effect without voting-platform:domain/],
     ["a hosted zone on gcp", { ...gcp, awsHostedZoneId: zone }, "awsHostedZoneId", /only read when cloud is aws/],
-    ["a domain on an existing cluster", { ...existing, domain: "apps.example.com" }, "domain", /on aws \(ACM\) only/],
+    ["a domain on an existing cluster", { ...existing, domain: "apps.example.com" }, "domain", /on aws \(ACM\) and gcp \(a Google-managed certificate on a GKE Ingress\) only/],
     ["a domain on gcp too long for a Google-managed certificate", { ...gcp, domain: `${"a".repeat(50)}.example` }, "domain", /at most 63/],
     ["a domain on gcp whose last label starts with a digit (the certificate's pattern)", { ...gcp, domain: "example.1com" }, "domain", /last label must start with a letter/],
     ["client ranges with a domain on gcp (Cloud Armor, not built)", { ...gcp, domain: "apps.example.com", appAllowedCidrs: ["198.51.100.0/24"] }, "appAllowedCidrs", /Cloud Armor/],
