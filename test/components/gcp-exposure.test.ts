@@ -86,7 +86,8 @@ describe("HTTPS on GKE (test/fixtures/Pulumi.gcp-https.yaml)", () => {
     assert.equal(meta(ing).annotations![GKE_ANNOTATIONS.frontendConfig], "apps");
     // The redirect needs the HTTP listener: allow-http must not be "false".
     assert.notEqual(meta(ing).annotations!["kubernetes.io/ingress.allow-http"], "false");
-    assert.ok(ing.dependsOn.includes(policy.urn) || ing.dependsOn.includes(frontend.urn));
+    assert.ok(ing.dependsOn.includes(policy.urn), "the Ingress waits for the SSL policy its FrontendConfig names");
+    assert.ok(ing.dependsOn.includes(frontend.urn), "the Ingress waits for its FrontendConfig");
   });
 
   it("keeps result's sessions on one pod (generated cookie) and vote's free, through BackendConfigs on the Services", () => {

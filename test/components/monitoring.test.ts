@@ -113,7 +113,9 @@ describe("monitoring releases", () => {
 
       it("puts the recommended labels on the objects it creates itself", () => {
         // Patches excepted: Prometheus's claims carry the labels the operator's StatefulSet gives them.
-        for (const r of d().resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm") && !x.type.endsWith("Patch") && (x.inputs["metadata"] as { namespace?: string } | undefined)?.namespace === "monitoring")) {
+        const own = d().resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm") && !x.type.endsWith("Patch") && (x.inputs["metadata"] as { namespace?: string } | undefined)?.namespace === "monitoring");
+        assert.ok(own.length > 0, "the program creates objects in monitoring (else this test checks nothing)");
+        for (const r of own) {
           const l = (r.inputs["metadata"] as { labels?: Obj }).labels ?? {};
           for (const k of ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"]) assert.ok(l[k], `${r.type} ${r.name}: ${k}`);
         }
