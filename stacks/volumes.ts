@@ -9,6 +9,7 @@
 // It compares with the sizes the program recorded, not the live claims (README "Volume sizes").
 
 import * as pulumi from "@pulumi/pulumi";
+import { qualified } from "./schema";
 import type { ConfigProblem, Settings } from "./settings";
 
 /**
@@ -85,7 +86,8 @@ export function shrunkVolumes(previous: unknown, next: VolumeSizes, size: string
     if (typeof was !== "number" || now === undefined || now >= was) continue;
     const { key, what } = KEYS[name];
     problems.push({
-      key,
+      // Qualified, as every other config problem (stacks/validate/index.ts).
+      key: qualified(key),
       value: key === "size" ? size : now,
       message:
         `${what} would shrink from ${was} GB to ${now} GB; Kubernetes refuses to make a claim smaller ` +

@@ -21,7 +21,7 @@ describe("volumes only grow (shrunkVolumes)", () => {
 
   it("names the key, the value and the size it must keep, for every volume at once", () => {
     const problems = shrunkVolumes({ database: 20, prometheus: 50, grafana: 5 }, now, "medium");
-    assert.deepEqual(problems.map((p) => [p.key, p.value]), [["databaseStorageGb", 5], ["prometheusStorageGb", 20], ["size", "medium"]]);
+    assert.deepEqual(problems.map((p) => [p.key, p.value]), [["voting-platform:databaseStorageGb", 5], ["voting-platform:prometheusStorageGb", 20], ["voting-platform:size", "medium"]]);
     assert.match(problems[0]!.message, /from 20 GB to 5 GB.*set databaseStorageGb to 20 or more/);
     assert.match(problems[2]!.message, /at least 5 GB/);
     // An `up --skip-preview` (CI) has applied what does not wait for the sizes: the message does not say "nothing".
