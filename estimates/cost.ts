@@ -167,7 +167,7 @@ export function estimateCost(resources: readonly CostResource[]): CostEstimate {
   }
   const globalRules = isGcp ? gceIngressForwardingRules(resources) : 0;
   if (globalRules) {
-    add({ item: "Global forwarding rules of the GKE Ingress's load balancer (:80 redirect, :443), the first five billed together (plus traffic)", quantity: globalRules, unit: "forwarding rule", monthly: gcpGlobalForwardingRulesHourly(globalRules) * H, category: "load-balancer" });
+    add({ item: "Global forwarding rules of the GKE Ingress's load balancer (:80 redirect, :443), the first five billed together (plus traffic)", quantity: globalRules, unit: "forwarding rule", monthly: gcpForwardingRulesHourly(globalRules, PRICES.gcpGlobalForwardingRulesFirstFiveHourly, PRICES.gcpGlobalForwardingRuleExtraHourly) * H, category: "load-balancer" });
     notes.push("Google-managed certificates (ManagedCertificate) and SSL policies are free; Cloud DNS bills the zone you already have and its queries.");
     // GCP bills no address attached to a forwarding rule (PRICES.gcpExternalIpHourly): the
     // Ingress's reserved global IPv4 is free while its load balancer exists, like the Services'.
@@ -236,14 +236,12 @@ export function backupBuckets(resources: readonly CostResource[]): { cloud: "aws
   return undefined;
 }
 
-/** Hourly price of `n` forwarding rules in one project and region (the first five are one price). */
-export function gcpForwardingRulesHourly(n: number): number {
-  return n <= 0 ? 0 : PRICES.gcpForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpForwardingRuleExtraHourly;
-}
-
-/** Hourly price of `n` global forwarding rules in one project (a price of their own, the first five together). */
-export function gcpGlobalForwardingRulesHourly(n: number): number {
-  return n <= 0 ? 0 : PRICES.gcpGlobalForwardingRulesFirstFiveHourly + Math.max(0, n - 5) * PRICES.gcpGlobalForwardingRuleExtraHourly;
+/**
+ * Hourly price of `n` forwarding rules in one project and region (the first five are one price);
+ * global rules (a GKE Ingress's) have SKUs of their own, billed the same way: pass their prices.
+ */
+export function gcpForwardingRulesHourly(n: number, firstFive = PRICES.gcpForwardingRulesFirstFiveHourly, extra = PRICES.gcpForwardingRuleExtraHourly): number {
+  return n <= 0 ? 0 : firstFive + Math.max(0, n - 5) * extra;
 }
 
 /**
