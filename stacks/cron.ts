@@ -28,13 +28,15 @@ export function cronProblem(schedule: string): string | undefined {
   return undefined;
 }
 
+/** A field's value: a number, or a name (months from 1, days of the week from 0); undefined: neither. */
+function valueOf(v: string, f: (typeof FIELDS)[number]): number | undefined {
+  const named = f.names?.indexOf(v.toLowerCase()) ?? -1;
+  if (named >= 0) return named + (f.name === "month" ? 1 : 0);
+  return /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
 function fieldProblem(text: string, f: (typeof FIELDS)[number]): string | undefined {
-  const value = (v: string): number | undefined => {
-    const named = f.names?.indexOf(v.toLowerCase()) ?? -1;
-    if (named >= 0) return named + (f.name === "month" ? 1 : 0);
-    if (!/^\d+$/.test(v)) return undefined;
-    return Number(v);
-  };
+  const value = (v: string) => valueOf(v, f);
   for (const item of text.split(",")) {
     const [range, step, extra] = item.split("/");
     if (extra !== undefined || range === undefined || range === "") return "is not a list of values, ranges (a-b) and steps (*/n)";
@@ -54,14 +56,12 @@ function fieldProblem(text: string, f: (typeof FIELDS)[number]): string | undefi
 /** How many values a valid field matches (for estimates). */
 function fieldCount(text: string, f: (typeof FIELDS)[number]): number {
   const hits = new Set<number>();
-  const value = (v: string) => {
-    const named = f.names?.indexOf(v.toLowerCase()) ?? -1;
-    return named >= 0 ? named + (f.name === "month" ? 1 : 0) : Number(v);
-  };
+  // Only called on fields cronProblem accepted: every value parses.
+  const value = (v: string) => valueOf(v, f)!;
   for (const item of text.split(",")) {
     const [range = "*", step = "1"] = item.split("/");
     const [lo, hi] = range === "*" || range === "?" ? [f.min, f.max] : ((([a, b]) => [value(a!), b === undefined ? (item.includes("/") ? f.max : value(a!)) : value(b)])(range.split("-")) as [number, number]);
-    for (let n = lo; n <= hi; n += Number(step)) hits.add(f.name === "day of week" && n === 7 ? 0 : n);
+    for (let n = lo; n <= hi; n += Number(step)) hits.add(n);
   }
   return hits.size;
 }
