@@ -188,7 +188,12 @@ function check(raw: RawConfig, project: string, secretKeys: ReadonlySet<string>)
   for (const p of findPlaceholders(values as unknown as Typed, keysOfCloud((values as unknown as Typed).cloud))) {
     if (!bad.has(p.key)) warnings.push({ key: qualified(p.key), value: values[p.key], message: p.message, blocksUp: true });
   }
-  if (problems.length > 0 || cross.settings === undefined) return { ok: false, problems, warnings };
+  if (problems.length > 0 || cross.settings === undefined) {
+    // A key with an error gets no warning beside it (an other cloud's key set with a domain would
+    // otherwise be both "ignored" and "leave it empty").
+    const refused = new Set(problems.map((p) => p.key));
+    return { ok: false, problems, warnings: warnings.filter((w) => !refused.has(w.key)) };
+  }
   return {
     ok: true,
     settings: { ...cross.settings, project, stack: raw.stack, tags: { project, stack: raw.stack, ...cross.settings.tags } },

@@ -70,6 +70,8 @@ describe("exposure settings", () => {
       const mine = r.ok ? [] : r.problems.filter((p) => p.key === `voting-platform:${key}`);
       assert.equal(mine.length, 1, JSON.stringify(!r.ok && r.problems));
       assert.match(mine[0]!.message, message);
+      // ...and no warning about the same key contradicting the error ("ignored" vs "leave it empty").
+      assert.deepEqual(r.warnings.filter((w) => w.key === `voting-platform:${key}`), []);
     });
   }
 
