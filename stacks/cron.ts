@@ -73,6 +73,10 @@ export function runsPerDay(schedule: string): number {
   if (s in macros) return macros[s]!;
   const parts = s.split(/\s+/);
   const [minutes, hours, dom, months, dow] = FIELDS.map((f, i) => fieldCount(parts[i]!, f)) as [number, number, number, number, number];
-  const days = parts[2] !== "*" && parts[2] !== "?" ? (dom * 12) / 365 : parts[4] !== "*" && parts[4] !== "?" ? dow / 7 : 1;
+  // Both day fields restricted: cron runs on a day matching either (robfig/cron, Vixie cron).
+  const anyDay = (v: string) => v === "*" || v === "?";
+  const domShare = anyDay(parts[2]!) ? 1 : (dom * 12) / 365;
+  const dowShare = anyDay(parts[4]!) ? 1 : dow / 7;
+  const days = anyDay(parts[2]!) || anyDay(parts[4]!) ? domShare * dowShare : 1 - (1 - domShare) * (1 - dowShare);
   return minutes * hours * days * (months / 12);
 }

@@ -603,6 +603,11 @@ describe("database backups: config", () => {
     assert.equal(runsPerDay("@hourly"), 24);
     assert.equal(runsPerDay("*/15 * * * *"), 96);
     assert.equal(runsPerDay("0 3,15 * * *"), 2);
+    // Day-of-month and day-of-week both restricted: a day matching either runs (the 1st, and Mondays).
+    const either = runsPerDay("0 3 1 * 1");
+    assert.ok(either > 1 / 7 && either < 1 / 7 + 12 / 365, String(either));
+    assert.ok(Math.abs(runsPerDay("0 3 * * 1") - 1 / 7) < 1e-9);
+    assert.ok(Math.abs(runsPerDay("0 3 1 * *") - 12 / 365) < 1e-9);
     assert.equal(runsPerDay("0 3 * * 1-5"), 5 / 7);
   });
 
